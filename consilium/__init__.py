@@ -1,0 +1,1 @@
+"""Consilium: the shared platform of a network of medical-education institutions."""

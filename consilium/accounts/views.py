@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consilium.accounts import services
+from consilium.accounts.forms import (
+    ApiTokenForm,
+    NewPasswordForm,
+    ProfileForm,
+    ResetRequestForm,
+    SignInForm,
+)
+from consilium.core.access import requires
+from consilium.core.http import set_language_cookie
+from consilium.institutions.selectors import memberships_of_user
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        user = form.get_user()
+        if user.language:
+            translation.activate(user.language)
+            set_language_cookie(response, user.language)
+        return response
+
+
+sign_in = requires("public")(SignInView.as_view())
+sign_out = requires("public")(auth_views.LogoutView.as_view())
+password_reset = requires("public")(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        form_class=ResetRequestForm,
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)
+password_reset_done = requires("public")(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = requires("public")(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        form_class=NewPasswordForm,
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = requires("public")(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)
+
+
+@requires("signed_in")
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_update_profile(
+            user=request.user,  # type: ignore[arg-type]
+            full_name=form.cleaned_data["full_name"],
+            language=form.cleaned_data["language"],
+        )
+        if user.language:
+            translation.activate(user.language)
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("accounts:profile")
+        if user.language:
+            set_language_cookie(response, user.language)
+        return response
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "memberships": memberships_of_user(request.user)},
+    )
+
+
+@requires("account.tokens")
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = services.api_token_create(
+            user=request.user,  # type: ignore[arg-type]
+            name=form.cleaned_data["name"],
+        )
+        messages.success(request, _("Copy the token now: it will not be shown again."))
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
+        },
+    )
+
+
+@require_POST
+@requires("account.tokens")
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(request.user.api_tokens, pk=pk)  # type: ignore[union-attr]
+    services.api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

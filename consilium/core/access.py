@@ -1,0 +1,217 @@
+"""The one access policy of Consilium.
+
+It answers two questions and nothing else answers them:
+
+* ``can(user, perm, obj)``: may this user do this (to this object)?
+* ``visible_*(user)``: which rows of a model may this user see?
+
+Every view names the permission it requires with ``@requires`` (or declares itself public),
+every API endpoint calls ``require``, and every selector starts from a ``visible_*`` queryset.
+``tests/test_access_matrix.py`` walks all roles against all views and endpoints. Deny by default:
+a permission nobody wrote a rule for is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from consilium.core.roles import IMPORT_ROLES, NETWORK_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from consilium.accounts.models import User
+    from consilium.institutions.models import Institution, Membership
+
+    AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What one user holds: network-wide roles and roles per institution id."""
+
+    network: frozenset[str] = frozenset()
+    by_institution: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def at(self, institution_id: int | None) -> frozenset[str]:
+        if institution_id is None:
+            return frozenset()
+        return self.by_institution.get(institution_id, frozenset())
+
+    def anywhere(self) -> frozenset[str]:
+        roles: set[str] = set(self.network)
+        for held in self.by_institution.values():
+            roles |= held
+        return frozenset(roles)
+
+    @property
+    def is_network_admin(self) -> bool:
+        return Role.NETWORK_ADMIN in self.network
+
+    @property
+    def reads_network(self) -> bool:
+        return bool(self.network & NETWORK_ROLES)
+
+
+def grants(user: AnyUser) -> Grants:
+    """The user's roles, read once per request and kept on the user object."""
+    if not user.is_authenticated or not user.is_active:
+        return Grants()
+    cached = getattr(user, "_consilium_grants", None)
+    if cached is not None:
+        return cached
+    from consilium.institutions.models import Membership
+
+    by_institution: dict[int, set[str]] = {}
+    network: set[str] = set()
+    for institution_id, role in Membership.objects.filter(user=user).values_list(
+        "institution_id", "role"
+    ):
+        by_institution.setdefault(institution_id, set()).add(role)
+        if role in NETWORK_ROLES:
+            network.add(role)
+    if user.is_superuser:
+        network.add(Role.NETWORK_ADMIN)
+    result = Grants(
+        network=frozenset(network),
+        by_institution={key: frozenset(value) for key, value in by_institution.items()},
+    )
+    user._consilium_grants = result  # type: ignore[union-attr]
+    return result
+
+
+def forget_grants(user: AnyUser) -> None:
+    """Drop the cached roles after a change of memberships."""
+    if hasattr(user, "_consilium_grants"):
+        del user._consilium_grants  # type: ignore[union-attr]
+
+
+def _institution_id(obj: Any) -> int | None:
+    return getattr(obj, "pk", None) if obj is not None else None
+
+
+# --- rules -------------------------------------------------------------------------------
+# Each rule takes (user, grants, obj) and returns True to allow.
+
+Rule = Callable[["AnyUser", Grants, Any], bool]
+
+
+def _public(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return True
+
+
+def _signed_in(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _network_admin(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return g.is_network_admin
+
+
+def _manages_institution(user: AnyUser, g: Grants, obj: Any) -> bool:
+    if g.is_network_admin:
+        return True
+    return Role.INSTITUTION_ADMIN in g.at(_institution_id(obj))
+
+
+def _sees_people(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return g.reads_network or bool(g.at(_institution_id(obj)))
+
+
+def _imports_institutions(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return bool(g.anywhere() & IMPORT_ROLES)
+
+
+def _staff(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return bool(user.is_authenticated and user.is_staff and g.is_network_admin)
+
+
+RULES: dict[str, Rule] = {
+    "public": _public,
+    "signed_in": _signed_in,
+    "directory.view": _public,
+    "directory.export": _signed_in,
+    "institution.create": _network_admin,
+    "institution.change": _manages_institution,
+    "institution.import": _imports_institutions,
+    "institution.people.view": _sees_people,
+    "institution.people.manage": _manages_institution,
+    "account.tokens": _signed_in,
+    "admin.site": _staff,
+}
+
+
+def can(user: AnyUser, perm: str, obj: Any = None) -> bool:
+    rule = RULES.get(perm)
+    if rule is None:
+        return False
+    return rule(user, grants(user), obj)
+
+
+def require(user: AnyUser, perm: str, obj: Any = None) -> None:
+    if not can(user, perm, obj):
+        raise PermissionDenied
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+def requires(perm: str, obj: Callable[..., Any] | None = None) -> Callable:
+    """Declare what a view requires; anonymous users are sent to sign in, others get 403.
+
+    ``obj(request, **kwargs)`` loads the object the permission is checked against (and may
+    raise Http404 first).
+    """
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            target = obj(request, **kwargs) if obj is not None else None
+            if not can(request.user, perm, target):
+                if not request.user.is_authenticated and perm != "public":
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            if target is not None:
+                request.access_object = target
+            return view(request, *args, **kwargs)
+
+        wrapper.access_rule = perm  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+# --- rows --------------------------------------------------------------------------------
+
+
+def visible_memberships(user: AnyUser) -> QuerySet[Membership]:
+    from consilium.institutions.models import Membership
+
+    g = grants(user)
+    if g.reads_network:
+        return Membership.objects.all()
+    if not g.by_institution:
+        return Membership.objects.none()
+    return Membership.objects.filter(institution_id__in=list(g.by_institution))
+
+
+def visible_institutions(user: AnyUser) -> QuerySet[Institution]:
+    """The directory is public: every institution is listed for everyone."""
+    from consilium.institutions.models import Institution
+
+    return Institution.objects.all()
+
+
+def managed_institution_ids(user: AnyUser) -> set[int] | None:
+    """Institutions whose people this user manages; None means all of them."""
+    g = grants(user)
+    if g.is_network_admin:
+        return None
+    return {pk for pk, roles in g.by_institution.items() if Role.INSTITUTION_ADMIN in roles}

@@ -1,0 +1,168 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from consilium.core import access
+from consilium.institutions import selectors, services
+from consilium.institutions.models import Institution
+
+router = Router(tags=["institutions"])
+LANGS = [code for code, _label in settings.LANGUAGES]
+
+
+class Names(Schema):
+    en: str = ""
+    ru: str = ""
+    uk: str = ""
+    kk: str = ""
+
+
+class InstitutionOut(Schema):
+    id: int
+    kind: str
+    country: str
+    name: Names
+    short_name: Names
+    city: Names
+    website: str
+    parent_id: int | None
+    aliases: list[str]
+
+    @staticmethod
+    def _names(obj: Institution, base: str) -> dict[str, str]:
+        return {lang: getattr(obj, f"{base}_{lang}") or "" for lang in LANGS}
+
+    @staticmethod
+    def resolve_name(obj: Institution) -> dict[str, str]:
+        return InstitutionOut._names(obj, "name")
+
+    @staticmethod
+    def resolve_short_name(obj: Institution) -> dict[str, str]:
+        return InstitutionOut._names(obj, "short_name")
+
+    @staticmethod
+    def resolve_city(obj: Institution) -> dict[str, str]:
+        return InstitutionOut._names(obj, "city")
+
+    @staticmethod
+    def resolve_aliases(obj: Institution) -> list[str]:
+        return [line for line in (obj.aliases or "").splitlines() if line.strip()]
+
+
+class InstitutionIn(Schema):
+    kind: str
+    country: str = Field(..., max_length=2)
+    name: Names
+    short_name: Names = Names()
+    city: Names = Names()
+    website: str = ""
+    parent_id: int | None = None
+    aliases: list[str] = []
+
+
+class InstitutionPatch(Schema):
+    kind: str | None = None
+    country: str | None = Field(None, max_length=2)
+    name: Names | None = None
+    short_name: Names | None = None
+    city: Names | None = None
+    website: str | None = None
+    parent_id: int | None = None
+    aliases: list[str] | None = None
+
+
+class Page(Schema):
+    count: int
+    next_offset: int | None
+    results: list[InstitutionOut]
+
+
+class DirectoryQuery(Schema):
+    q: str = ""
+    kind: str = ""
+    country: str = ""
+    parent: int | None = None
+    offset: int = Field(0, ge=0)
+    limit: int = Field(20, ge=1, le=100)
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    full_name: str = Field(..., alias="user.full_name")
+    email: str = Field(..., alias="user.email")
+    role: str
+    title: str
+
+
+def _data(payload: Schema, partial: bool) -> dict[str, Any]:
+    raw = payload.dict(exclude_unset=partial)
+    data: dict[str, Any] = {}
+    for base in ("name", "short_name", "city"):
+        if raw.get(base) is not None:
+            for lang, value in raw[base].items():
+                if not partial or lang in getattr(payload, base).model_fields_set:
+                    data[f"{base}_{lang}"] = value
+    for key in ("kind", "country", "website"):
+        if raw.get(key) is not None:
+            data[key] = raw[key].upper() if key == "country" else raw[key]
+    if raw.get("aliases") is not None:
+        data["aliases"] = "\n".join(raw["aliases"])
+    if "parent_id" in raw:
+        parent_id = raw["parent_id"]
+        if parent_id is None:
+            data["parent"] = None
+        else:
+            parent = Institution.objects.filter(pk=parent_id).first()
+            if parent is None:
+                raise ValidationError({"parent_id": [_("No institution has this id.")]})
+            data["parent"] = parent
+    return data
+
+
+@router.get("", response=Page, summary="List and search the directory")
+def list_institutions(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
+    access.require(request.user, "directory.view")
+    flt = selectors.DirectoryFilter.from_params(params.dict())
+    qs = selectors.institution_list(request.user, flt)
+    rows = list(qs[params.offset : params.offset + params.limit + 1])
+    more = len(rows) > params.limit
+    return {
+        "count": qs.count(),
+        "next_offset": params.offset + params.limit if more else None,
+        "results": rows[: params.limit],
+    }
+
+
+@router.get("/{int:pk}", response=InstitutionOut, summary="One institution")
+def get_institution(request: HttpRequest, pk: int) -> Institution:
+    access.require(request.user, "directory.view")
+    return get_object_or_404(selectors.institution_list(request.user), pk=pk)
+
+
+@router.post("", response={201: InstitutionOut}, summary="Add an institution")
+def create_institution(request: HttpRequest, payload: InstitutionIn) -> tuple[int, Institution]:
+    access.require(request.user, "institution.create")
+    institution = services.institution_create(data=_data(payload, False), by=request.user)  # type: ignore[arg-type]
+    return 201, institution
+
+
+@router.patch("/{int:pk}", response=InstitutionOut, summary="Change an institution")
+def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch) -> Institution:
+    institution = get_object_or_404(Institution, pk=pk)
+    access.require(request.user, "institution.change", institution)
+    return services.institution_update(
+        institution=institution, data=_data(payload, True), by=request.user  # type: ignore[arg-type]
+    )
+
+
+@router.get("/{int:pk}/members", response=list[MemberOut], summary="People and their roles")
+def list_members(request: HttpRequest, pk: int) -> Any:
+    institution = get_object_or_404(Institution, pk=pk)
+    access.require(request.user, "institution.people.view", institution)
+    return selectors.people_of(request.user, institution)

@@ -1,0 +1,101 @@
+"""Reads of the directory, already scoped by the access policy and already joined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+
+from consilium.core import access
+from consilium.core.text import search_key
+from consilium.institutions.countries import COUNTRY_CODES
+from consilium.institutions.models import Institution, InstitutionKind, Invitation, Membership
+
+
+@dataclass(frozen=True)
+class DirectoryFilter:
+    """The filters the list page and the API list share."""
+
+    q: str = ""
+    kind: str = ""
+    country: str = ""
+    parent: int | None = None
+
+    @classmethod
+    def from_params(cls, params: Any) -> DirectoryFilter:
+        kind = params.get("kind", "") or ""
+        country = (params.get("country", "") or "").upper()
+        parent_raw = params.get("parent") or ""
+        return cls(
+            q=(params.get("q", "") or "")[:200],
+            kind=kind if kind in InstitutionKind.values else "",
+            country=country if country in COUNTRY_CODES else "",
+            parent=int(parent_raw) if str(parent_raw).isdigit() else None,
+        )
+
+
+def institution_list(user: Any, flt: DirectoryFilter | None = None) -> QuerySet[Institution]:
+    flt = flt or DirectoryFilter()
+    qs = access.visible_institutions(user).select_related("parent")
+    if flt.kind:
+        qs = qs.filter(kind=flt.kind)
+    if flt.country:
+        qs = qs.filter(country=flt.country)
+    if flt.parent is not None:
+        qs = qs.filter(parent_id=flt.parent)
+    key = search_key(flt.q) if flt.q else ""
+    if key:
+        for word in key.split():
+            qs = qs.filter(search_text__contains=word)
+    return qs.order_by("name_key", "id")
+
+
+def institution_detail(user: Any, pk: int) -> Institution:
+    return access.visible_institutions(user).select_related("parent").get(pk=pk)
+
+
+def branches_of(institution: Institution) -> QuerySet[Institution]:
+    return institution.branches.order_by("name_key")
+
+
+def people_of(user: Any, institution: Institution) -> QuerySet[Membership]:
+    return (
+        access.visible_memberships(user)
+        .filter(institution=institution)
+        .select_related("user")
+        .order_by("user__full_name", "role")
+    )
+
+
+def open_invitations_of(institution: Institution) -> QuerySet[Invitation]:
+    return institution.invitations.filter(
+        accepted_at__isnull=True, cancelled_at__isnull=True
+    ).select_related("invited_by")
+
+
+def memberships_of_user(user: Any) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("institution")
+
+
+def network_figures() -> dict[str, Any]:
+    """Counts for the home page; cached briefly, they change rarely."""
+    figures = cache.get("network_figures")
+    if figures is None:
+        by_kind = dict(
+            Institution.objects.values_list("kind").annotate(n=Count("id")).order_by()
+        )
+        figures = {
+            "institutions": sum(by_kind.values()),
+            "countries": Institution.objects.values("country").distinct().count(),
+            "people": Membership.objects.values("user").distinct().count(),
+            "by_kind": by_kind,
+        }
+        cache.set("network_figures", figures, 60)
+    labelled = [
+        (value, label, figures["by_kind"].get(value, 0)) for value, label in InstitutionKind.choices
+    ]
+    return {**figures, "by_kind": labelled}

@@ -1,0 +1,284 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consilium.core import access
+from consilium.core.access import requires
+from consilium.core.forms import apply_errors
+from consilium.core.roles import Role
+from consilium.institutions import selectors, services, spreadsheets
+from consilium.institutions.countries import COUNTRIES
+from consilium.institutions.forms import (
+    AcceptInvitationForm,
+    ImportForm,
+    InstitutionForm,
+    InvitationForm,
+    RoleForm,
+)
+from consilium.institutions.models import Institution, InstitutionKind, Invitation, Membership
+
+
+def _institution(request: HttpRequest, pk: int, **_kwargs: Any) -> Institution:
+    return get_object_or_404(Institution.objects.select_related("parent"), pk=pk)
+
+
+def _membership_institution(request: HttpRequest, pk: int, membership: int) -> Institution:
+    institution = _institution(request, pk)
+    request.membership = get_object_or_404(  # type: ignore[attr-defined]
+        Membership.objects.select_related("user"), pk=membership, institution=institution
+    )
+    return institution
+
+
+def _invitation_institution(request: HttpRequest, pk: int, invitation: int) -> Institution:
+    institution = _institution(request, pk)
+    request.invitation = get_object_or_404(  # type: ignore[attr-defined]
+        Invitation, pk=invitation, institution=institution
+    )
+    return institution
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@requires("directory.view")
+def institution_list(request: HttpRequest) -> HttpResponse:
+    flt = selectors.DirectoryFilter.from_params(request.GET)
+    page = Paginator(selectors.institution_list(request.user, flt), 20).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "filter": flt,
+        "kinds": InstitutionKind.choices,
+        "countries": COUNTRIES,
+        "query_string": _without_page(request),
+    }
+    template = "institutions/_results.html" if request.htmx else "institutions/list.html"
+    return render(request, template, context)
+
+
+@requires("directory.view", obj=_institution)
+def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    institution: Institution = request.access_object  # type: ignore[attr-defined]
+    user = request.user
+    sees_people = access.can(user, "institution.people.view", institution)
+    manages = access.can(user, "institution.people.manage", institution)
+    context = {
+        "institution": institution,
+        "branches": selectors.branches_of(institution),
+        "people": selectors.people_of(user, institution) if sees_people else None,
+        "sees_people": sees_people,
+        "manages_people": manages,
+        "can_edit": access.can(user, "institution.change", institution),
+        "invitations": selectors.open_invitations_of(institution) if manages else None,
+        "invite_form": InvitationForm() if manages else None,
+        "roles": Role.choices,
+    }
+    return render(request, "institutions/detail.html", context)
+
+
+def _save_institution(request: HttpRequest, instance: Institution | None) -> HttpResponse:
+    form = InstitutionForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance is None:
+                institution = services.institution_create(
+                    data=form.cleaned_data, by=request.user  # type: ignore[arg-type]
+                )
+                messages.success(request, _("The institution is added to the directory."))
+            else:
+                institution = services.institution_update(
+                    institution=instance, data=form.cleaned_data, by=request.user  # type: ignore[arg-type]
+                )
+                messages.success(request, _("The changes are saved."))
+            return redirect("institutions:detail", pk=institution.pk)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    return render(request, "institutions/form.html", {"form": form, "institution": instance})
+
+
+@requires("institution.create")
+def institution_create(request: HttpRequest) -> HttpResponse:
+    return _save_institution(request, None)
+
+
+@requires("institution.change", obj=_institution)
+def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_institution(request, request.access_object)  # type: ignore[attr-defined]
+
+
+@requires("institution.change", obj=_institution)
+def institution_history(request: HttpRequest, pk: int) -> HttpResponse:
+    institution: Institution = request.access_object  # type: ignore[attr-defined]
+    records = list(institution.history.select_related("history_user").order_by("-history_date")[:50])
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        diff = newer.diff_against(older).changes if older is not None else []
+        changes.append({"record": newer, "changes": diff})
+    return render(
+        request, "institutions/history.html", {"institution": institution, "changes": changes}
+    )
+
+
+@requires("institution.import")
+def institution_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = spreadsheets.import_institutions(
+                upload=upload, filename=upload.name, by=request.user  # type: ignore[arg-type]
+            )
+        except spreadsheets.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if report.ok:
+                messages.success(
+                    request,
+                    _("%(count)s institutions imported.") % {"count": report.created},
+                )
+                return redirect("institutions:list")
+    return render(
+        request,
+        "institutions/import.html",
+        {"form": form, "report": report, "columns": spreadsheets.COLUMNS},
+    )
+
+
+@requires("directory.export")
+def institution_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    flt = selectors.DirectoryFilter.from_params(request.GET)
+    rows = selectors.institution_list(request.user, flt)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response: HttpResponse = StreamingHttpResponse(
+            spreadsheets.export_csv(rows.iterator(chunk_size=1000)),
+            content_type="text/csv; charset=utf-8",
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            spreadsheets.export_xlsx(rows.iterator(chunk_size=1000)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="institutions-{stamp}.{fmt}"'
+    return response
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+@require_POST
+@requires("institution.people.manage", obj=_institution)
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    institution: Institution = request.access_object  # type: ignore[attr-defined]
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            sent = services.invitation_create(
+                institution=institution,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("An invitation is sent to %(email)s.") % {"email": sent.invitation.email}
+            )
+            return redirect("institutions:detail", pk=institution.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("institutions:detail", pk=institution.pk)
+
+
+@require_POST
+@requires("institution.people.manage", obj=_membership_institution)
+def membership_role(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+    form = RoleForm(request.POST)
+    target: Membership = request.membership  # type: ignore[attr-defined]
+    if form.is_valid():
+        try:
+            services.membership_change_role(
+                membership=target, role=form.cleaned_data["role"], by=request.user  # type: ignore[arg-type]
+            )
+            messages.success(request, _("The role is changed."))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Choose a role from the list."))
+    return redirect("institutions:detail", pk=pk)
+
+
+@require_POST
+@requires("institution.people.manage", obj=_membership_institution)
+def membership_remove(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+    try:
+        services.membership_remove(membership=request.membership, by=request.user)  # type: ignore[attr-defined,arg-type]
+        messages.success(request, _("The role is removed."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("institutions:detail", pk=pk)
+
+
+@require_POST
+@requires("institution.people.manage", obj=_invitation_institution)
+def invitation_cancel(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
+    services.invitation_cancel(invitation=request.invitation, by=request.user)  # type: ignore[attr-defined,arg-type]
+    messages.success(request, _("The invitation is cancelled."))
+    return redirect("institutions:detail", pk=pk)
+
+
+@requires("public")
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_by_token(token)
+    problem = services.invitation_problem(invitation)
+    if problem or invitation is None:
+        return render(request, "institutions/invitation.html", {"problem": problem}, status=410)
+    user = request.user if request.user.is_authenticated else None
+    form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    needs_sign_in = user is None and services.User.objects.filter(
+        email__iexact=invitation.email
+    ).exists()
+    if request.method == "POST" and not needs_sign_in and (form is None or form.is_valid()):
+        try:
+            membership = services.invitation_accept(
+                invitation=invitation,
+                user=user,  # type: ignore[arg-type]
+                full_name=form.cleaned_data["full_name"] if form else "",
+                password=form.cleaned_data["password1"] if form else "",
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if user is None:
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Welcome to %(institution)s as %(role)s.")
+                % {"institution": membership.institution, "role": membership.get_role_display()},
+            )
+            return redirect("institutions:detail", pk=membership.institution_id)
+    return render(
+        request,
+        "institutions/invitation.html",
+        {"invitation": invitation, "form": form, "needs_sign_in": needs_sign_in},
+    )
