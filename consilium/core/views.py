@@ -31,6 +31,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @requires("public")
+def floor(request: HttpRequest) -> HttpResponse:
+    """A constant response through the whole middleware stack: the benchmarks' floor."""
+    return HttpResponse("floor", content_type="text/plain")
+
+
+@requires("public")
 def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
