@@ -30,9 +30,9 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors: dict[str, Any] = exc.message_dict if hasattr(exc, "error_dict") else {
-        "__all__": exc.messages
-    }
+    errors: dict[str, Any] = (
+        exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    )
     return api.create_response(
         request, {"detail": _("The data is not valid."), "errors": errors}, status=400
     )
@@ -42,7 +42,11 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        loc = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in ("body", "query", "path", "payload")
+        ]
         errors.setdefault(".".join(loc) or "__all__", []).append(_schema_message(error))
     return api.create_response(
         request, {"detail": _("The data is not valid."), "errors": errors}, status=400
@@ -73,9 +77,7 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": _("A valid API token is required.")}, status=401
-    )
+    return api.create_response(request, {"detail": _("A valid API token is required.")}, status=401)
 
 
 @api.exception_handler(Http404)

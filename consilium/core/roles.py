@@ -23,6 +23,4 @@ class Role(models.TextChoices):
 # Roles whose reach is the whole network, wherever the membership that grants them is held.
 NETWORK_ROLES = frozenset({Role.NETWORK_ADMIN, Role.MINISTRY_OBSERVER})
 # Roles that may bring new institutions into the directory from a spreadsheet.
-IMPORT_ROLES = frozenset(
-    {Role.NETWORK_ADMIN, Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR}
-)
+IMPORT_ROLES = frozenset({Role.NETWORK_ADMIN, Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR})

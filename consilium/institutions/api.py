@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from consilium.core import access
 from consilium.institutions import selectors, services
@@ -146,10 +146,10 @@ def get_institution(request: HttpRequest, pk: int) -> Institution:
 
 
 @router.post("", response={201: InstitutionOut}, summary="Add an institution")
-def create_institution(request: HttpRequest, payload: InstitutionIn) -> tuple[int, Institution]:
+def create_institution(request: HttpRequest, payload: InstitutionIn) -> Status:
     access.require(request.user, "institution.create")
     institution = services.institution_create(data=_data(payload, False), by=request.user)  # type: ignore[arg-type]
-    return 201, institution
+    return Status(201, institution)
 
 
 @router.patch("/{int:pk}", response=InstitutionOut, summary="Change an institution")
@@ -157,7 +157,9 @@ def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch)
     institution = get_object_or_404(Institution, pk=pk)
     access.require(request.user, "institution.change", institution)
     return services.institution_update(
-        institution=institution, data=_data(payload, True), by=request.user  # type: ignore[arg-type]
+        institution=institution,
+        data=_data(payload, True),
+        by=request.user,  # type: ignore[arg-type]
     )
 
 

@@ -11,6 +11,7 @@ from consilium.core.roles import Role
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.models import Institution, InstitutionKind
 
+
 class InstitutionForm(StyledFormMixin, forms.Form):
     """Names in four languages plus the plain fields; the service does the validation."""
 
@@ -36,8 +37,11 @@ class InstitutionForm(StyledFormMixin, forms.Form):
             for name in self.translated_names():
                 initial[name] = getattr(instance, name) or ""
             initial.update(
-                kind=instance.kind, country=instance.country, parent=instance.parent_id,
-                website=instance.website, aliases=instance.aliases,
+                kind=instance.kind,
+                country=instance.country,
+                parent=instance.parent_id,
+                website=instance.website,
+                aliases=instance.aliases,
             )
         super().__init__(*args, initial=initial, **kwargs)
         parents = Institution.objects.filter(parent__isnull=True).order_by("name_key")
@@ -57,7 +61,11 @@ class InstitutionForm(StyledFormMixin, forms.Form):
     def language_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         """Fields grouped by language for the template: (code, language, fields)."""
         return [
-            (code, str(language), [self[f"{base}_{code}"] for base in ("name", "short_name", "city")])
+            (
+                code,
+                str(language),
+                [self[f"{base}_{code}"] for base in ("name", "short_name", "city")],
+            )
             for code, language in settings.LANGUAGES
         ]
 
@@ -121,7 +129,9 @@ class AcceptInvitationForm(StyledFormMixin, forms.Form):
             from consilium.accounts.models import User
 
             try:
-                validate_password(p1, User(email=self.email, full_name=cleaned.get("full_name", "")))
+                validate_password(
+                    p1, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned

@@ -85,9 +85,7 @@ def network_figures() -> dict[str, Any]:
     """Counts for the home page; cached briefly, they change rarely."""
     figures = cache.get("network_figures")
     if figures is None:
-        by_kind = dict(
-            Institution.objects.values_list("kind").annotate(n=Count("id")).order_by()
-        )
+        by_kind = dict(Institution.objects.values_list("kind").annotate(n=Count("id")).order_by())
         figures = {
             "institutions": sum(by_kind.values()),
             "countries": Institution.objects.values("country").distinct().count(),

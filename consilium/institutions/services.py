@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from consilium.accounts.models import User
 from consilium.core.access import forget_grants
 from consilium.core.roles import Role
+from consilium.core.tasks import send_email
 from consilium.core.text import search_document, search_key
 from consilium.institutions.models import Institution, Invitation, Membership
 
@@ -86,6 +86,8 @@ def _assign(institution: Institution, data: dict[str, Any]) -> None:
                 value = value.strip()
             if value is None and field != "parent":
                 value = ""
+            if field == "aliases":
+                value = "\n".join(line.strip() for line in value.splitlines() if line.strip())
             setattr(institution, field, value)
 
 
@@ -100,8 +102,12 @@ def institution_create(*, data: dict[str, Any], by: User | None = None) -> Insti
             institution.save()
     except IntegrityError as exc:  # a concurrent insert of the same name
         raise ValidationError(
-            {"name_en": [_("%(name)s is already in the directory for this country.")
-                         % {"name": institution.name_en}]}
+            {
+                "name_en": [
+                    _("%(name)s is already in the directory for this country.")
+                    % {"name": institution.name_en}
+                ]
+            }
         ) from exc
     return institution
 
@@ -145,8 +151,11 @@ def invitation_create(
             {"email": [_("%(email)s already holds this role here.") % {"email": email}]}
         )
     if Invitation.objects.filter(
-        institution=institution, role=role, email__iexact=email,
-        accepted_at__isnull=True, cancelled_at__isnull=True,
+        institution=institution,
+        role=role,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        cancelled_at__isnull=True,
     ).exists():
         raise ValidationError(
             {"email": [_("%(email)s has already been invited with this role.") % {"email": email}]}
@@ -165,17 +174,19 @@ def invitation_create(
     language = (existing.language if existing and existing.language else None) or (
         translation.get_language() or settings.LANGUAGE_CODE
     )
-    context = {"invitation": invitation, "url": url, "inviter": invited_by,
-               "days": settings.INVITATION_DAYS}
+    context = {
+        "invitation": invitation,
+        "url": url,
+        "inviter": invited_by,
+        "days": settings.INVITATION_DAYS,
+    }
     with translation.override(language):
         subject = _("Invitation to %(institution)s on Consilium") % {
             "institution": institution.name
         }
         body = render_to_string("institutions/email/invitation.txt", context)
 
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-    )
+    transaction.on_commit(lambda: send_email.enqueue(subject=str(subject), body=body, to=[email]))
     return InvitationSent(invitation=invitation, url=url)
 
 
@@ -204,7 +215,10 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user: User | None = None, full_name: str = "",
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    full_name: str = "",
     password: str = "",
 ) -> Membership:
     """Accept as the signed-in ``user``, or create the account from name and password."""
@@ -218,7 +232,9 @@ def invitation_accept(
                 _("An account with this e-mail address exists: sign in to accept.")
             )
         user = User.objects.create_user(
-            email=invitation.email, password=password, full_name=full_name.strip(),
+            email=invitation.email,
+            password=password,
+            full_name=full_name.strip(),
             language=translation.get_language() or "",
         )
     elif user.email.lower() != invitation.email.lower():
@@ -227,7 +243,9 @@ def invitation_accept(
             % {"email": invitation.email}
         )
     membership, _created = Membership.objects.get_or_create(
-        user=user, institution=invitation.institution, role=invitation.role,
+        user=user,
+        institution=invitation.institution,
+        role=invitation.role,
         defaults={"created_by": invitation.invited_by},
     )
     invitation.accepted_at = timezone.now()
@@ -287,7 +305,9 @@ def membership_grant(
 ) -> Membership:
     """Give a role directly (demo data, administrators' tools)."""
     membership, _created = Membership.objects.get_or_create(
-        user=user, institution=institution, role=role,
+        user=user,
+        institution=institution,
+        role=role,
         defaults={"created_by": by, "title": title},
     )
     forget_grants(user)

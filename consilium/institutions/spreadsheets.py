@@ -120,7 +120,10 @@ def read_rows(upload: IO[bytes], filename: str) -> Iterator[tuple[int, dict[str,
             continue
         if not any(cell.strip() for cell in cells):
             continue
-        yield line, {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(header) if key}
+        yield (
+            line,
+            {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(header) if key},
+        )
     if header is None:
         raise ImportFileError(_("The file is empty."))
 
@@ -185,7 +188,12 @@ def export_rows(institutions: Iterable[Institution]) -> Iterator[list[str]]:
                 row.append("; ".join((item.aliases or "").splitlines()))
             else:
                 row.append(getattr(item, column) or "")
-        yield row
+        yield [_inert(value) for value in row]
+
+
+def _inert(value: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class _Echo:

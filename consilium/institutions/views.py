@@ -95,12 +95,15 @@ def _save_institution(request: HttpRequest, instance: Institution | None) -> Htt
         try:
             if instance is None:
                 institution = services.institution_create(
-                    data=form.cleaned_data, by=request.user  # type: ignore[arg-type]
+                    data=form.cleaned_data,
+                    by=request.user,  # type: ignore[arg-type]
                 )
                 messages.success(request, _("The institution is added to the directory."))
             else:
                 institution = services.institution_update(
-                    institution=instance, data=form.cleaned_data, by=request.user  # type: ignore[arg-type]
+                    institution=instance,
+                    data=form.cleaned_data,
+                    by=request.user,  # type: ignore[arg-type]
                 )
                 messages.success(request, _("The changes are saved."))
             return redirect("institutions:detail", pk=institution.pk)
@@ -122,7 +125,9 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("institution.change", obj=_institution)
 def institution_history(request: HttpRequest, pk: int) -> HttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
-    records = list(institution.history.select_related("history_user").order_by("-history_date")[:50])
+    records = list(
+        institution.history.select_related("history_user").order_by("-history_date")[:50]
+    )
     changes = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
         diff = newer.diff_against(older).changes if older is not None else []
@@ -140,7 +145,9 @@ def institution_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             report = spreadsheets.import_institutions(
-                upload=upload, filename=upload.name, by=request.user  # type: ignore[arg-type]
+                upload=upload,
+                filename=upload.name,
+                by=request.user,  # type: ignore[arg-type]
             )
         except spreadsheets.ImportFileError as exc:
             form.add_error("file", str(exc))
@@ -216,7 +223,9 @@ def membership_role(request: HttpRequest, pk: int, membership: int) -> HttpRespo
     if form.is_valid():
         try:
             services.membership_change_role(
-                membership=target, role=form.cleaned_data["role"], by=request.user  # type: ignore[arg-type]
+                membership=target,
+                role=form.cleaned_data["role"],
+                by=request.user,  # type: ignore[arg-type]
             )
             messages.success(request, _("The role is changed."))
         except ValidationError as exc:
@@ -255,9 +264,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "institutions/invitation.html", {"problem": problem}, status=410)
     user = request.user if request.user.is_authenticated else None
     form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
-    needs_sign_in = user is None and services.User.objects.filter(
-        email__iexact=invitation.email
-    ).exists()
+    needs_sign_in = (
+        user is None and services.User.objects.filter(email__iexact=invitation.email).exists()
+    )
     if request.method == "POST" and not needs_sign_in and (form is None or form.is_valid()):
         try:
             membership = services.invitation_accept(

@@ -22,4 +22,4 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo accounts (password for all: %s)" % DEMO_PASSWORD)
         labels = dict(Role.choices)
         for email, role, institution in result.accounts:
-            self.stdout.write(f"  {str(labels[role]):26} {email:44} {institution}")
+            self.stdout.write(f"  {labels[role]!s:26} {email:44} {institution}")

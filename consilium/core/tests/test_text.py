@@ -1,0 +1,30 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from consilium.core.text import search_document, search_key
+
+
+def test_spellings_of_one_name_share_a_key() -> None:
+    assert search_key("Асфендияров") == search_key("Asfendiyarov") == search_key("asfendiarov")
+    assert search_key("КазНМУ") == search_key("KazNMU")
+    assert search_key("Қарағанды") == search_key("Qaraǵandy")
+    assert search_key("Шымкент") == search_key("Shymkent") == search_key("Şymkent")
+    assert search_key("Харків") == search_key("Kharkiv")
+    assert search_key("Poznań") == search_key("Poznan")
+
+
+def test_key_is_lower_latin_words() -> None:
+    assert search_key("  Медицинский   колледж «Семей» ") == "medicinski koledj semei"
+
+
+def test_document_keeps_each_name_once_and_apart() -> None:
+    doc = search_document("KazNMU", "КазНМУ", None, "", "Almaty")
+    assert doc == "kaznmu | almati"
+
+
+@given(st.text(max_size=60))
+def test_key_is_stable(text: str) -> None:
+    once = search_key(text)
+    assert search_key(once) == once
+    assert once == once.strip()
+    assert "  " not in once

@@ -1,0 +1,67 @@
+"""Journey: sign in, switch the interface to Kazakh, find an institution by a Latin spelling."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from consilium.accounts.models import User
+
+from .helpers import DETAIL_URL, html_lang, sign_in
+
+# An English-speaking demo account, so that switching to Kazakh is a visible change.
+EMAIL = "coordinator@duke.demo.consilium.kz"
+
+
+def search(page, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Type into the directory's search box and wait for htmx to swap in the results."""
+    box = page.locator("#id_q")
+    with page.expect_response(lambda r: "/institutions/?" in r.url and "q=" in r.url):
+        box.fill(query)
+        box.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]q="))
+
+
+@pytest.mark.e2e
+def test_kazakh_interface_and_latin_search(page, demo):  # type: ignore[no-untyped-def]
+    kaznmu = demo.institutions["kaznmu"]
+    ksmu = demo.institutions["ksmu"]
+
+    sign_in(page, EMAIL)
+    assert html_lang(page) == "en"
+
+    # The language switcher in the navbar submits itself when the choice changes.
+    with page.expect_navigation():
+        page.locator("#language-select").select_option("kk")
+    expect(page.locator("html")).to_have_attribute("lang", "kk")
+    expect(page.locator("#language-select")).to_have_value("kk")
+    expect(page).to_have_url(re.compile(r"/$"))  # back where the switch was made
+    assert User.objects.get(email=EMAIL).language == "kk"
+
+    # The directory, through the navbar.
+    page.locator("#nav-main a.nav-link[href='/institutions/']").click()
+    expect(page).to_have_url(re.compile(r"/institutions/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "kk")
+
+    results = page.locator("#results")
+
+    # Kazakh in the 2021 Latin alphabet finds the Cyrillic record.
+    search(page, "Qaraǵandy")
+    expect(results.locator(f"a[href='/institutions/{ksmu.pk}/']")).to_have_text(ksmu.name_kk)
+    expect(results.locator(f"a[href='/institutions/{kaznmu.pk}/']")).to_have_count(0)
+
+    # An English transliteration finds KazNMU, shown under its Kazakh name.
+    search(page, "Asfendiyarov")
+    link = results.locator(f"a[href='/institutions/{kaznmu.pk}/']")
+    expect(link).to_have_text(kaznmu.name_kk)
+    expect(results.locator("tbody tr")).to_have_count(1)
+
+    link.click()
+    expect(page).to_have_url(DETAIL_URL)
+    assert DETAIL_URL.search(page.url).group(1) == str(kaznmu.pk)
+    expect(page.locator("html")).to_have_attribute("lang", "kk")
+    expect(page.locator("main h1")).to_have_text(kaznmu.name_kk)
+    expect(page.locator("main td[lang=kk]")).to_contain_text(kaznmu.name_kk)
+    expect(page.locator("#language-select")).to_have_value("kk")

@@ -1,0 +1,390 @@
+"""Every role against every view and API endpoint: what each may see and do.
+
+The tables below name each route once, with who is allowed. A route that is added to the URL
+configuration or the API without a row here fails ``test_every_route_is_in_the_matrix``: there
+is no way to add a page without saying who may use it.
+
+Personas: anonymous, a signed-in person with no role, and one person per role. Network roles
+are held at a ministry; every other role is held at the institution ``own``. ``other`` is an
+institution where nobody but the network roles has any business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from consilium.api import api
+from consilium.core.roles import NETWORK_ROLES, Role
+from consilium.core.testing import InstitutionFactory, UserFactory
+from consilium.institutions import services
+from consilium.institutions.models import Institution, InstitutionKind, Invitation, Membership
+
+PERSONAS = ["anonymous", "no_role", *[role.value for role in Role]]
+
+
+@dataclass
+class World:
+    own: Institution
+    other: Institution
+    users: dict[str, Any]
+    target_membership: dict[str, Membership]
+    target_invitation: dict[str, Invitation]
+
+
+def build_world() -> World:
+    ministry = InstitutionFactory(kind=InstitutionKind.MINISTRY, name_en="Ministry")
+    own = InstitutionFactory(name_en="Own University")
+    other = InstitutionFactory(name_en="Other University")
+    users: dict[str, Any] = {"anonymous": None, "no_role": UserFactory()}
+    for role in Role:
+        user = UserFactory()
+        where = ministry if role in NETWORK_ROLES else own
+        Membership.objects.create(user=user, institution=where, role=role)
+        users[role.value] = user
+    # Someone to act on at each institution, and an open invitation at each.
+    target_membership, target_invitation = {}, {}
+    inviter = users[Role.NETWORK_ADMIN.value]
+    for key, institution in (("own", own), ("other", other)):
+        Membership.objects.create(
+            user=UserFactory(), institution=institution, role=Role.INSTITUTION_ADMIN
+        )
+        target_membership[key] = Membership.objects.create(
+            user=UserFactory(), institution=institution, role=Role.TEACHER
+        )
+        target_invitation[key] = services.invitation_create(
+            institution=institution,
+            email=f"invitee-{key}@example.org",
+            role=Role.LEARNER,
+            invited_by=inviter,
+        ).invitation
+    return World(own, other, users, target_membership, target_invitation)
+
+
+# --- who is allowed ----------------------------------------------------------------------
+
+Allowed = Callable[[str], bool]
+
+
+def everyone(persona: str) -> bool:
+    return True
+
+
+def signed_in(persona: str) -> bool:
+    return persona != "anonymous"
+
+
+def network_admin(persona: str) -> bool:
+    return persona == Role.NETWORK_ADMIN
+
+
+def managers_of_own(persona: str) -> bool:
+    return persona in (Role.NETWORK_ADMIN, Role.INSTITUTION_ADMIN)
+
+
+def members_of_own(persona: str) -> bool:
+    return persona in Role.values  # every role is held at own or network-wide
+
+
+def network_readers(persona: str) -> bool:
+    return persona in NETWORK_ROLES
+
+
+def importers(persona: str) -> bool:
+    return persona in (Role.NETWORK_ADMIN, Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR)
+
+
+@dataclass
+class Route:
+    name: str
+    allowed: Allowed
+    method: str = "get"
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+    label: str = ""
+    # Statuses that count as "allowed" (a redirect after a successful POST, a 410 for a
+    # dead invitation link...). Denied is always 403, or a redirect to sign in.
+    ok: tuple[int, ...] = (200, 302)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}{'@' + self.label if self.label else ''}:{self.method}"
+
+
+own_pk = lambda w: {"pk": w.own.pk}  # noqa: E731
+other_pk = lambda w: {"pk": w.other.pk}  # noqa: E731
+
+VIEW_ROUTES = [
+    Route("core:home", everyone),
+    Route("core:health", everyone),
+    Route("core:floor", everyone),
+    Route("core:set_language", everyone, "post", data=lambda w: {"language": "ru"}),
+    Route("accounts:login", everyone),
+    Route("accounts:logout", everyone, "post"),
+    Route("accounts:password_reset", everyone),
+    Route("accounts:password_reset_done", everyone),
+    Route(
+        "accounts:password_reset_confirm",
+        everyone,
+        kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"},
+    ),
+    Route("accounts:password_reset_complete", everyone),
+    Route("accounts:profile", signed_in),
+    Route("accounts:tokens", signed_in),
+    Route("accounts:token_revoke", signed_in, "post", kwargs=lambda w: {"pk": 999999}, ok=(404,)),
+    Route("institutions:list", everyone),
+    Route("institutions:create", network_admin),
+    Route("institutions:import", importers),
+    Route("institutions:export", signed_in, kwargs=lambda w: {"fmt": "csv"}),
+    Route("institutions:detail", everyone, kwargs=own_pk),
+    Route("institutions:edit", managers_of_own, kwargs=own_pk),
+    Route("institutions:edit", network_admin, kwargs=other_pk, label="other"),
+    Route("institutions:history", managers_of_own, kwargs=own_pk),
+    Route("institutions:history", network_admin, kwargs=other_pk, label="other"),
+    Route(
+        "institutions:invite",
+        managers_of_own,
+        "post",
+        kwargs=own_pk,
+        data=lambda w: {"email": "new@example.org", "role": "teacher"},
+    ),
+    Route(
+        "institutions:invite",
+        network_admin,
+        "post",
+        kwargs=other_pk,
+        label="other",
+        data=lambda w: {"email": "new@example.org", "role": "teacher"},
+    ),
+    Route(
+        "institutions:membership_role",
+        managers_of_own,
+        "post",
+        kwargs=lambda w: {"pk": w.own.pk, "membership": w.target_membership["own"].pk},
+        data=lambda w: {"role": "learner"},
+    ),
+    Route(
+        "institutions:membership_role",
+        network_admin,
+        "post",
+        label="other",
+        kwargs=lambda w: {"pk": w.other.pk, "membership": w.target_membership["other"].pk},
+        data=lambda w: {"role": "learner"},
+    ),
+    Route(
+        "institutions:membership_remove",
+        managers_of_own,
+        "post",
+        kwargs=lambda w: {"pk": w.own.pk, "membership": w.target_membership["own"].pk},
+    ),
+    Route(
+        "institutions:membership_remove",
+        network_admin,
+        "post",
+        label="other",
+        kwargs=lambda w: {"pk": w.other.pk, "membership": w.target_membership["other"].pk},
+    ),
+    Route(
+        "institutions:invitation_cancel",
+        managers_of_own,
+        "post",
+        kwargs=lambda w: {"pk": w.own.pk, "invitation": w.target_invitation["own"].pk},
+    ),
+    Route(
+        "institutions:invitation_cancel",
+        network_admin,
+        "post",
+        label="other",
+        kwargs=lambda w: {"pk": w.other.pk, "invitation": w.target_invitation["other"].pk},
+    ),
+    Route(
+        "institutions:invitation_accept", everyone, kwargs=lambda w: {"token": "unknown"}, ok=(410,)
+    ),
+]
+
+
+@dataclass
+class ApiRoute:
+    method: str
+    path: str
+    allowed: Allowed
+    url: Callable[[World], str]
+    body: Callable[[World], dict[str, Any]] | None = None
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}{'@' + self.label if self.label else ''}"
+
+
+def _institution_body(w: World) -> dict[str, Any]:
+    return {"kind": "college", "country": "KZ", "name": {"en": "Brand New College"}}
+
+
+API_ROUTES = [
+    ApiRoute("GET", "/api/v1/institutions/", everyone, lambda w: "/api/v1/institutions/"),
+    ApiRoute(
+        "POST",
+        "/api/v1/institutions/",
+        network_admin,
+        lambda w: "/api/v1/institutions/",
+        _institution_body,
+    ),
+    ApiRoute(
+        "GET", "/api/v1/institutions/{pk}", everyone, lambda w: f"/api/v1/institutions/{w.own.pk}"
+    ),
+    ApiRoute(
+        "PATCH",
+        "/api/v1/institutions/{pk}",
+        managers_of_own,
+        lambda w: f"/api/v1/institutions/{w.own.pk}",
+        lambda w: {"website": "https://x.kz"},
+    ),
+    ApiRoute(
+        "PATCH",
+        "/api/v1/institutions/{pk}",
+        network_admin,
+        lambda w: f"/api/v1/institutions/{w.other.pk}",
+        lambda w: {"website": "https://x.kz"},
+        label="other",
+    ),
+    ApiRoute(
+        "GET",
+        "/api/v1/institutions/{pk}/members",
+        members_of_own,
+        lambda w: f"/api/v1/institutions/{w.own.pk}/members",
+    ),
+    ApiRoute(
+        "GET",
+        "/api/v1/institutions/{pk}/members",
+        network_readers,
+        lambda w: f"/api/v1/institutions/{w.other.pk}/members",
+        label="other",
+    ),
+    ApiRoute("GET", "/api/v1/me/", signed_in, lambda w: "/api/v1/me/"),
+    ApiRoute("GET", "/api/v1/openapi.json", everyone, lambda w: "/api/v1/openapi.json"),
+    ApiRoute("GET", "/api/v1/docs", everyone, lambda w: "/api/v1/docs"),
+]
+
+# Routes that are not ours to police: Django's admin (staff only, its own checks) and static.
+EXCLUDED_PREFIXES = ("admin:",)
+
+
+def _named_routes(patterns: list[Any], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            names |= _named_routes(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    ours = {
+        name
+        for name in _named_routes(get_resolver().url_patterns)
+        if not name.startswith(EXCLUDED_PREFIXES) and not name.startswith("api:")
+    }
+    covered = {route.name for route in VIEW_ROUTES}
+    assert ours - covered == set(), "add these routes to VIEW_ROUTES"
+    assert covered - ours == set(), "these routes no longer exist"
+
+
+def test_every_view_declares_its_access_rule() -> None:
+    def walk(patterns: list[Any]) -> list[URLPattern]:
+        found = []
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in ("admin", "api"):
+                    continue
+                found += walk(pattern.url_patterns)
+            else:
+                found.append(pattern)
+        return found
+
+    undeclared = [
+        p.name for p in walk(get_resolver().url_patterns) if not hasattr(p.callback, "access_rule")
+    ]
+    assert undeclared == []
+
+
+def test_every_api_operation_is_in_the_matrix() -> None:
+    schema = api.get_openapi_schema()
+    operations = {
+        (method.upper(), "/api/v1" + path.removeprefix("/api/v1").replace("{pk}", "{pk}"))
+        for path, ops in schema["paths"].items()
+        for method in ops
+    }
+    covered = {
+        (r.method, r.path)
+        for r in API_ROUTES
+        if r.path.startswith("/api/v1/institutions") or r.path.startswith("/api/v1/me")
+    }
+    assert operations == covered
+
+
+def _client_for(world: World, persona: str) -> Client:
+    client = Client()
+    user = world.users[persona]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", VIEW_ROUTES, ids=lambda r: r.id)
+def test_view_access(route: Route, persona: str) -> None:
+    world = build_world()
+    client = _client_for(world, persona)
+    url = reverse(route.name, kwargs=route.kwargs(world))
+    response = getattr(client, route.method)(url, route.data(world))
+    allowed = route.allowed(persona)
+    is_login_redirect = response.status_code == 302 and "/accounts/sign-in/" in response.get(
+        "Location", ""
+    )
+    if allowed:
+        assert response.status_code in route.ok, (persona, response.status_code)
+        assert not (is_login_redirect and route.name != "accounts:logout"), persona
+    elif persona == "anonymous":
+        assert is_login_redirect, response.status_code
+    else:
+        assert response.status_code == 403, (persona, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.id)
+def test_api_access(route: ApiRoute, persona: str) -> None:
+    from consilium.accounts.services import api_token_create
+
+    world = build_world()
+    headers = {}
+    user = world.users[persona]
+    if user is not None:
+        _token, raw = api_token_create(user=user, name="matrix")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    client = Client()
+    body = route.body(world) if route.body else None
+    response = client.generic(
+        route.method,
+        route.url(world),
+        data=__import__("json").dumps(body) if body is not None else "",
+        content_type="application/json",
+        **headers,
+    )
+    if route.allowed(persona):
+        assert response.status_code in (200, 201), (persona, response.content[:300])
+    elif persona == "anonymous":
+        assert response.status_code in (401, 403), response.status_code
+    else:
+        assert response.status_code == 403, (persona, response.status_code)
