@@ -83,7 +83,7 @@ def grants(user: AnyUser) -> Grants:
         network=frozenset(network),
         by_institution={key: frozenset(value) for key, value in by_institution.items()},
     )
-    user._consilium_grants = result  # type: ignore[union-attr]
+    user._consilium_grants = result  # type: ignore[union-attr,attr-defined]
     return result
 
 

@@ -51,6 +51,7 @@ class Institution(TimeStampedModel):
 
     history = HistoricalRecords(excluded_fields=["search_text", "name_key"])
 
+
     class Meta:
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
@@ -70,6 +71,11 @@ class Institution(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def english_name(self) -> str:
+        """The name in English (the name_en column modeltranslation adds), never None."""
+        return getattr(self, "name_en", None) or ""
 
     @property
     def display_short(self) -> str:

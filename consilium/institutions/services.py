@@ -43,12 +43,12 @@ def _refresh_keys(institution: Institution) -> None:
         names += [getattr(institution, f"{base}_{lang}", "") for lang in LANGS]
     names += (institution.aliases or "").splitlines()
     institution.search_text = search_document(*names)
-    institution.name_key = search_key(institution.name_en or "")[:300]
+    institution.name_key = search_key(institution.english_name)[:300]
 
 
 def _check(institution: Institution) -> None:
     errors: dict[str, list[str]] = {}
-    if not (institution.name_en or "").strip():
+    if not (institution.english_name).strip():
         errors["name_en"] = [_("Give the name in English.")]
     if institution.parent_id and institution.pk and institution.parent_id == institution.pk:
         errors["parent"] = [_("An institution cannot be its own branch.")]
@@ -72,7 +72,7 @@ def _check(institution: Institution) -> None:
         if clash.exists():
             errors.setdefault("name_en", []).append(
                 _("%(name)s is already in the directory for this country.")
-                % {"name": institution.name_en}
+                % {"name": institution.english_name}
             )
     if errors:
         raise ValidationError(errors)
@@ -105,7 +105,7 @@ def institution_create(*, data: dict[str, Any], by: User | None = None) -> Insti
             {
                 "name_en": [
                     _("%(name)s is already in the directory for this country.")
-                    % {"name": institution.name_en}
+                    % {"name": institution.english_name}
                 ]
             }
         ) from exc

@@ -183,7 +183,7 @@ def export_rows(institutions: Iterable[Institution]) -> Iterator[list[str]]:
         row = []
         for column in COLUMNS:
             if column == "parent":
-                row.append(item.parent.name_en if item.parent_id and item.parent else "")
+                row.append(item.parent.english_name if item.parent else "")
             elif column == "aliases":
                 row.append("; ".join((item.aliases or "").splitlines()))
             else:

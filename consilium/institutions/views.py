@@ -65,7 +65,8 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         "countries": COUNTRIES,
         "query_string": _without_page(request),
     }
-    template = "institutions/_results.html" if request.htmx else "institutions/list.html"
+    partial = getattr(request, "htmx", False)
+    template = "institutions/_results.html" if partial else "institutions/list.html"
     return render(request, template, context)
 
 
@@ -166,12 +167,12 @@ def institution_import(request: HttpRequest) -> HttpResponse:
 
 
 @requires("directory.export")
-def institution_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def institution_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     flt = selectors.DirectoryFilter.from_params(request.GET)
     rows = selectors.institution_list(request.user, flt)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        response: HttpResponse = StreamingHttpResponse(
+        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
             spreadsheets.export_csv(rows.iterator(chunk_size=1000)),
             content_type="text/csv; charset=utf-8",
         )
@@ -211,7 +212,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("institutions:detail", pk=institution.pk)
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("institutions:detail", pk=institution.pk)
 
 

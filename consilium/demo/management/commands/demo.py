@@ -19,7 +19,7 @@ class Command(BaseCommand):
                 f"Demo network: {result.created} institutions created, {result.updated} updated."
             )
         )
-        self.stdout.write("\nDemo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
         labels = dict(Role.choices)
         for email, role, institution in result.accounts:
             self.stdout.write(f"  {labels[role]!s:26} {email:44} {institution}")
