@@ -229,5 +229,6 @@ LOGGING = {
 }
 
 if ENVIRONMENT == "test":
+    TEMPLATES[0]["DIRS"].append(BASE_DIR / "consilium" / "core" / "tests" / "templates")  # type: ignore[attr-defined]
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -14,6 +14,7 @@ from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
 from consilium.core.roles import Role
+from consilium.core.sections import render_institution_sections
 from consilium.institutions import selectors, services, spreadsheets
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.forms import (
@@ -86,6 +87,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invitations": selectors.open_invitations_of(institution) if manages else None,
         "invite_form": InvitationForm() if manages else None,
         "roles": Role.choices,
+        "module_sections": render_institution_sections(request, institution),
     }
     return render(request, "institutions/detail.html", context)
 

@@ -98,3 +98,31 @@ def test_production_starts_when_configured() -> None:
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_modules_add_sections_to_the_institution_page(client) -> None:
+    from consilium.core.sections import (
+        InstitutionSection,
+        register_institution_section,
+        unregister_institution_section,
+    )
+
+    institution = InstitutionFactory()
+    register_institution_section(
+        InstitutionSection(
+            key="test",
+            template="core_tests/section.html",
+            context=lambda request, inst: {"greeting": f"Section for {inst.pk}"}
+            if request.user.is_authenticated
+            else None,
+        )
+    )
+    try:
+        url = reverse("institutions:detail", args=[institution.pk])
+        assert "Section for" not in client.get(url).content.decode()
+        from consilium.core.testing import UserFactory
+
+        client.force_login(UserFactory())
+        assert f"Section for {institution.pk}" in client.get(url).content.decode()
+    finally:
+        unregister_institution_section("test")
