@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "consilium.core",
     "consilium.accounts",
     "consilium.institutions",
+    "consilium.partnerships",
     "consilium.demo",
 ]
 

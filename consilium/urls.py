@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("consilium.core.urls")),
     path("accounts/", include("consilium.accounts.urls")),
     path("institutions/", include("consilium.institutions.urls")),
+    path("partnerships/", include("consilium.partnerships.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,11 @@ class World:
     users: dict[str, Any]
     target_membership: dict[str, Membership]
     target_invitation: dict[str, Invitation]
+    draft: Any = None  # a public draft agreement between own and partner
+    hidden: Any = None  # a non-public agreement between other and partner
+    document: Any = None  # a document of the draft
+    recommendation: Any = None
+    programme: Any = None
 
 
 def build_world() -> World:
@@ -63,7 +68,51 @@ def build_world() -> World:
             role=Role.LEARNER,
             invited_by=inviter,
         ).invitation
-    return World(own, other, users, target_membership, target_invitation)
+    world = World(own, other, users, target_membership, target_invitation)
+    _partnerships(world, ministry)
+    return world
+
+
+def _partnerships(world: World, ministry: Institution) -> None:
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consilium.partnerships import services as ps
+
+    partner = InstitutionFactory(name_en="Partner University", country="US")
+    coordinator = world.users[Role.NETWORK_ADMIN.value]
+    world.programme = ps.programme_create(
+        owner=ministry, titles={"en": "Programme"}, starts_on=date(2016, 1, 1), by=coordinator
+    )
+    world.draft = ps.agreement_create(
+        kind="strategic",
+        titles={"en": "Own draft"},
+        by=coordinator,
+        programme=world.programme,
+        parties=[
+            ps.PartyData(institution=world.own, role="domestic"),
+            ps.PartyData(institution=partner, role="foreign"),
+        ],
+    )
+    world.hidden = ps.agreement_create(
+        kind="memorandum",
+        titles={"en": "Hidden"},
+        by=coordinator,
+        is_public=False,
+        parties=[
+            ps.PartyData(institution=world.other, role="clinical_base"),
+            ps.PartyData(institution=partner, role="college"),
+        ],
+    )
+    world.document = ps.document_upload(
+        agreement=world.draft,
+        kind="annex",
+        title="Annex",
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"),
+        by=coordinator,
+    )
+    world.recommendation = ps.recommendation_add(agreement=world.draft, text="Do it")
 
 
 # --- who is allowed ----------------------------------------------------------------------
@@ -99,6 +148,22 @@ def importers(persona: str) -> bool:
     return persona in (Role.NETWORK_ADMIN, Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR)
 
 
+coordinators_anywhere = importers  # the same three roles speak for an institution
+
+
+def own_party_coordinators(persona: str) -> bool:
+    """Who approves for own: its coordinators and administrators, not the network admin."""
+    return persona in (Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR)
+
+
+coordinators_anywhere = importers  # the same three roles speak for an institution
+
+
+def own_party_coordinators(persona: str) -> bool:
+    """Who approves for own: its coordinators and administrators, not the network admin."""
+    return persona in (Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR)
+
+
 @dataclass
 class Route:
     name: str
@@ -118,6 +183,9 @@ class Route:
 
 
 own_pk = lambda w: {"pk": w.own.pk}  # noqa: E731
+draft_pk = lambda w: {"pk": w.draft.pk}  # noqa: E731
+hidden_pk = lambda w: {"pk": w.hidden.pk}  # noqa: E731
+programme_pk = lambda w: {"pk": w.programme.pk}  # noqa: E731
 other_pk = lambda w: {"pk": w.other.pk}  # noqa: E731
 
 VIEW_ROUTES = [
@@ -206,6 +274,60 @@ VIEW_ROUTES = [
     Route(
         "institutions:invitation_accept", everyone, kwargs=lambda w: {"token": "unknown"}, ok=(410,)
     ),
+    # --- partnerships ---
+    Route("partnerships:agreement_list", members_of_own),
+    Route("partnerships:agreement_create", coordinators_anywhere),
+    Route("partnerships:agreement_export", members_of_own, kwargs=lambda w: {"fmt": "csv"}),
+    Route("partnerships:iia_import", coordinators_anywhere),
+    Route("partnerships:agreement_detail", members_of_own, kwargs=draft_pk),
+    Route("partnerships:agreement_detail", network_readers, kwargs=hidden_pk, label="hidden"),
+    Route("partnerships:agreement_edit", coordinators_anywhere, kwargs=draft_pk),
+    Route("partnerships:agreement_edit", network_admin, kwargs=hidden_pk, label="hidden"),
+    Route("partnerships:agreement_history", members_of_own, kwargs=draft_pk),
+    Route("partnerships:agreement_diff", members_of_own, kwargs=draft_pk),
+    Route(
+        "partnerships:agreement_approve",
+        own_party_coordinators,
+        "post",
+        kwargs=draft_pk,
+        data=lambda w: {"party": w.draft.parties.get(institution=w.own).pk, "version": 1},
+    ),
+    Route(
+        "partnerships:agreement_transition",
+        coordinators_anywhere,
+        "post",
+        kwargs=draft_pk,
+        data=lambda w: {"to": "negotiating"},
+    ),
+    Route("partnerships:agreement_renew", coordinators_anywhere, "post", kwargs=draft_pk),
+    Route("partnerships:document_upload", coordinators_anywhere, "post", kwargs=draft_pk),
+    Route(
+        "partnerships:document_download",
+        members_of_own,
+        ok=(200,),
+        kwargs=lambda w: {"pk": w.draft.pk, "document": w.document.pk},
+    ),
+    Route("partnerships:analysis_save", coordinators_anywhere, "post", kwargs=draft_pk),
+    Route("partnerships:recommendation_add", coordinators_anywhere, "post", kwargs=draft_pk),
+    Route(
+        "partnerships:recommendation_update",
+        coordinators_anywhere,
+        "post",
+        kwargs=lambda w: {"pk": w.draft.pk, "recommendation": w.recommendation.pk},
+    ),
+    Route("partnerships:work_item_add", coordinators_anywhere, "post", kwargs=draft_pk),
+    Route("partnerships:agreement_pdf", members_of_own, kwargs=draft_pk, ok=(200,)),
+    Route("partnerships:iia_export", members_of_own, kwargs=draft_pk, ok=(200, 404)),
+    Route("partnerships:programme_list", members_of_own),
+    Route("partnerships:programme_create", network_admin),
+    Route("partnerships:programme_detail", members_of_own, kwargs=programme_pk),
+    Route("partnerships:programme_edit", network_admin, kwargs=programme_pk),
+    Route("partnerships:phase_add", network_admin, "post", kwargs=programme_pk),
+    Route("partnerships:area_add", network_admin, "post", kwargs=programme_pk),
+    Route("partnerships:funder_add", network_admin, "post", kwargs=programme_pk),
+    Route("partnerships:programme_report", members_of_own, kwargs=programme_pk),
+    Route("partnerships:programme_report_pdf", members_of_own, kwargs=programme_pk, ok=(200,)),
+    Route("partnerships:network", members_of_own),
 ]
 
 

@@ -22,13 +22,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from consilium.core.roles import IMPORT_ROLES, NETWORK_ROLES, Role
+from consilium.core.roles import COORDINATOR_ROLES, IMPORT_ROLES, NETWORK_ROLES, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from consilium.accounts.models import User
     from consilium.institutions.models import Institution, Membership
+    from consilium.partnerships.models import Agreement
 
     AnyUser = User | AnonymousUser
 
@@ -129,6 +130,59 @@ def _imports_institutions(user: AnyUser, g: Grants, obj: Any) -> bool:
     return bool(g.anywhere() & IMPORT_ROLES)
 
 
+def _party_ids(agreement: Any) -> set[int]:
+    """Institutions that are parties to an agreement (uses prefetched parties if there)."""
+    return {party.institution_id for party in agreement.parties.all()}
+
+
+def _member_anywhere(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return bool(g.by_institution) or g.reads_network
+
+
+def _reads_agreement(user: AnyUser, g: Grants, obj: Any) -> bool:
+    if g.reads_network:
+        return True
+    if not g.by_institution:
+        return False
+    return bool(obj.is_public) or bool(_party_ids(obj) & set(g.by_institution))
+
+
+def _sees_agreement_documents(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return g.reads_network or bool(_party_ids(obj) & set(g.by_institution))
+
+
+def _coordinates_party(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """A partnership coordinator (or administrator) of one of the agreement's parties."""
+    if g.is_network_admin:
+        return True
+    return any(g.at(institution_id) & COORDINATOR_ROLES for institution_id in _party_ids(obj))
+
+
+def _approves_for_party(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """``obj`` is an AgreementParty: its own coordinators approve for it."""
+    return bool(g.at(obj.institution_id) & COORDINATOR_ROLES)
+
+
+def _creates_agreements(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return g.is_network_admin or any(
+        roles & COORDINATOR_ROLES for roles in g.by_institution.values()
+    )
+
+
+def _manages_programmes(user: AnyUser, g: Grants, obj: Any) -> bool:
+    if g.is_network_admin:
+        return True
+    if obj is not None:
+        return Role.INSTITUTION_ADMIN in g.at(obj.owner_id) and obj.owner.kind == "ministry"
+    from consilium.institutions.models import Institution
+
+    ministries = Institution.objects.filter(
+        pk__in=[pk for pk, roles in g.by_institution.items() if Role.INSTITUTION_ADMIN in roles],
+        kind="ministry",
+    )
+    return ministries.exists()
+
+
 def _staff(user: AnyUser, g: Grants, obj: Any) -> bool:
     return bool(user.is_authenticated and user.is_staff and g.is_network_admin)
 
@@ -145,6 +199,14 @@ RULES: dict[str, Rule] = {
     "institution.people.manage": _manages_institution,
     "account.tokens": _signed_in,
     "admin.site": _staff,
+    "programme.view": _member_anywhere,
+    "programme.manage": _manages_programmes,
+    "agreement.list": _member_anywhere,
+    "agreement.create": _creates_agreements,
+    "agreement.view": _reads_agreement,
+    "agreement.edit": _coordinates_party,
+    "agreement.documents": _sees_agreement_documents,
+    "agreement.approve": _approves_for_party,
 }
 
 
@@ -207,6 +269,23 @@ def visible_institutions(user: AnyUser) -> QuerySet[Institution]:
     from consilium.institutions.models import Institution
 
     return Institution.objects.all()
+
+
+def visible_agreements(user: AnyUser) -> QuerySet[Agreement]:
+    """Network readers see all; members see public ones and their institutions' own."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from consilium.partnerships.models import Agreement, AgreementParty
+
+    g = grants(user)
+    if g.reads_network:
+        return Agreement.objects.all()
+    if not g.by_institution:
+        return Agreement.objects.none()
+    own = AgreementParty.objects.filter(
+        agreement=OuterRef("pk"), institution_id__in=list(g.by_institution)
+    )
+    return Agreement.objects.filter(Q(is_public=True) | Exists(own))
 
 
 def managed_institution_ids(user: AnyUser) -> set[int] | None:

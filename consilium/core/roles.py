@@ -24,3 +24,5 @@ class Role(models.TextChoices):
 NETWORK_ROLES = frozenset({Role.NETWORK_ADMIN, Role.MINISTRY_OBSERVER})
 # Roles that may bring new institutions into the directory from a spreadsheet.
 IMPORT_ROLES = frozenset({Role.NETWORK_ADMIN, Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR})
+# Roles that speak for an institution in its agreements.
+COORDINATOR_ROLES = frozenset({Role.PARTNERSHIP_COORDINATOR, Role.INSTITUTION_ADMIN})

@@ -14,6 +14,7 @@ from consilium.institutions.models import Institution
 @dataclass
 class DemoResult:
     institutions: dict[str, Institution] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
     created: int = 0
     updated: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
@@ -53,12 +54,16 @@ def build_people(result: DemoResult) -> None:
         institution_services.membership_grant(
             user=user, institution=result.institutions[key], role=role
         )
+        result.users[email] = user
         result.accounts.append((email, role, str(result.institutions[key])))
 
 
 def build(stdout_write=None) -> DemoResult:  # type: ignore[no-untyped-def]
     """Every module adds its part here, after the directory and the people."""
     result = DemoResult()
+    from consilium.partnerships import demo as partnerships_demo
+
     build_directory(result)
     build_people(result)
+    partnerships_demo.build(result.institutions, result.users)
     return result

@@ -51,7 +51,6 @@ class Institution(TimeStampedModel):
 
     history = HistoricalRecords(excluded_fields=["search_text", "name_key"])
 
-
     class Meta:
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
+from consilium.core.tabular import csv_stream, xlsx_bytes
 from consilium.core.text import search_key
 from consilium.institutions import services
 from consilium.institutions.models import Institution
@@ -188,33 +189,12 @@ def export_rows(institutions: Iterable[Institution]) -> Iterator[list[str]]:
                 row.append("; ".join((item.aliases or "").splitlines()))
             else:
                 row.append(getattr(item, column) or "")
-        yield [_inert(value) for value in row]
-
-
-def _inert(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+        yield row
 
 
 def export_csv(institutions: Iterable[Institution]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in export_rows(institutions):
-        yield writer.writerow(row)
+    return csv_stream(export_rows(institutions))
 
 
 def export_xlsx(institutions: Iterable[Institution]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Institutions")[:31])
-    for row in export_rows(institutions):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(export_rows(institutions), _("Institutions"))

@@ -47,9 +47,15 @@ def test_500_page_is_friendly(client) -> None:
 
     from consilium.core.views import error_500
 
-    response = error_500(RequestFactory().get("/"))
-    assert response.status_code == 500
-    assert "Something went wrong" in response.content.decode()
+    from django.utils import translation
+
+    for lang in LANGS:
+        with translation.override(lang):
+            response = error_500(RequestFactory().get("/"))
+            expected = translation.gettext("Something went wrong")
+        assert response.status_code == 500
+        assert f'<html lang="{lang}">' in response.content.decode()
+        assert expected in response.content.decode()
 
 
 def test_403_page_is_rendered_with_the_shell(client) -> None:
@@ -112,9 +118,9 @@ def test_modules_add_sections_to_the_institution_page(client) -> None:
         InstitutionSection(
             key="test",
             template="core_tests/section.html",
-            context=lambda request, inst: {"greeting": f"Section for {inst.pk}"}
-            if request.user.is_authenticated
-            else None,
+            context=lambda request, inst: (
+                {"greeting": f"Section for {inst.pk}"} if request.user.is_authenticated else None
+            ),
         )
     )
     try:

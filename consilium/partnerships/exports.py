@@ -1,0 +1,55 @@
+"""CSV and XLSX of a filtered agreements list, with the same columns."""
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from consilium.core.tabular import csv_stream, xlsx_bytes
+from consilium.partnerships.models import Agreement
+
+
+def rows(agreements: Iterable[Agreement]) -> Iterator[list[Any]]:
+    yield [
+        _("Number"),
+        _("Title"),
+        _("Kind"),
+        _("Status"),
+        _("Parties"),
+        _("Countries"),
+        _("Forms of cooperation"),
+        _("Programme"),
+        _("Phase"),
+        _("Signed on"),
+        _("In effect from"),
+        _("In effect until"),
+    ]
+    for a in agreements:
+        parties = list(a.parties.all())
+        yield [
+            a.number,
+            a.title,
+            a.get_kind_display(),
+            a.get_status_display(),
+            "; ".join(str(p.institution) for p in parties),
+            ", ".join(sorted({p.institution.country for p in parties})),
+            "; ".join(str(f.get_form_display()) for f in a.forms.all()),
+            str(a.programme) if a.programme else "",
+            str(a.phase) if a.phase else "",
+            a.signed_on.isoformat() if a.signed_on else "",
+            a.valid_from.isoformat() if a.valid_from else "",
+            a.valid_until.isoformat() if a.valid_until else "",
+        ]
+
+
+def _chunked(agreements: Any) -> Iterable[Agreement]:
+    # iterator() with a chunk size keeps memory flat and still runs the prefetches per chunk.
+    return agreements.iterator(chunk_size=1000)
+
+
+def agreements_csv(agreements: Any) -> Iterator[str]:
+    return csv_stream(rows(_chunked(agreements)))
+
+
+def agreements_xlsx(agreements: Any) -> bytes:
+    return xlsx_bytes(rows(_chunked(agreements)), _("Agreements"))

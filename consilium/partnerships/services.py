@@ -1,0 +1,808 @@
+"""Writes about programmes and agreements. Keyword-only, atomic, validated, recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consilium.accounts.models import User
+from consilium.institutions.models import Institution
+from consilium.partnerships import lifecycle
+from consilium.partnerships.models import (
+    Agreement,
+    AgreementForm,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    AgreementVersion,
+    Approval,
+    CooperationForm,
+    Document,
+    DocumentKind,
+    FundingLine,
+    PartyRole,
+    Phase,
+    PriorityArea,
+    Programme,
+    ProgrammeFunder,
+    Recommendation,
+    RecommendationStatus,
+    SituationAnalysis,
+    Transition,
+    WorkItem,
+    WorkKind,
+)
+
+LANGS = [code for code, _label in settings.LANGUAGES]
+
+
+class ConflictError(Exception):
+    """Someone else saved the draft since it was opened; nothing was written."""
+
+
+# --- programmes --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    owner: Institution,
+    titles: dict[str, str],
+    starts_on: date,
+    ends_on: date | None = None,
+    descriptions: dict[str, str] | None = None,
+    funding_frame: str = "",
+    by: User | None = None,
+) -> Programme:
+    programme = Programme(
+        owner=owner,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        funding_frame=funding_frame.strip(),
+        created_by=by,
+    )
+    _set_translations(programme, "title", titles)
+    _set_translations(programme, "description", descriptions or {})
+    _require_english(programme, "title")
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *, programme: Programme, data: dict[str, Any], by: User | None = None
+) -> Programme:
+    for key in ("starts_on", "ends_on", "funding_frame", "owner"):
+        if key in data:
+            setattr(programme, key, data[key])
+    _set_translations(programme, "title", data.get("titles") or {})
+    _set_translations(programme, "description", data.get("descriptions") or {})
+    _require_english(programme, "title")
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def phase_add(
+    *,
+    programme: Programme,
+    number: int,
+    titles: dict[str, str],
+    starts_on: date,
+    ends_on: date,
+    descriptions: dict[str, str] | None = None,
+) -> Phase:
+    phase = Phase(programme=programme, number=number, starts_on=starts_on, ends_on=ends_on)
+    _set_translations(phase, "title", titles)
+    _set_translations(phase, "description", descriptions or {})
+    if not getattr(phase, "title_en", ""):
+        raise ValidationError({"title_en": [_("Give the title in English.")]})
+    phase.full_clean()
+    phase.save()
+    return phase
+
+
+@transaction.atomic
+def priority_area_add(*, programme: Programme, names: dict[str, str]) -> PriorityArea:
+    area = PriorityArea(programme=programme)
+    _set_translations(area, "name", names)
+    if not getattr(area, "name_en", ""):
+        raise ValidationError({"name_en": [_("Give the name in English.")]})
+    area.full_clean()
+    area.save()
+    return area
+
+
+@transaction.atomic
+def funder_add(
+    *, programme: Programme, source: str, amount: Decimal | None = None, currency: str = ""
+) -> ProgrammeFunder:
+    funder = ProgrammeFunder(
+        programme=programme, source=source.strip(), amount=amount, currency=currency.upper()
+    )
+    funder.full_clean()
+    funder.save()
+    return funder
+
+
+# --- agreements: content, versions, hash -------------------------------------------------
+
+
+@dataclass
+class PartyData:
+    institution: Institution
+    role: str
+    signatory: str = ""
+    signatory_title: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+@dataclass
+class FundingData:
+    source: str
+    amount: Decimal | str
+    currency: str
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+def _set_translations(obj: Any, base: str, values: dict[str, str]) -> None:
+    for lang, value in values.items():
+        if lang in LANGS:
+            setattr(obj, f"{base}_{lang}", (value or "").strip())
+
+
+def _require_english(obj: Any, base: str) -> None:
+    if not (getattr(obj, f"{base}_en", "") or "").strip():
+        raise ValidationError({f"{base}_en": [_("Give the title in English.")]})
+
+
+def content_of(agreement: Agreement) -> dict[str, Any]:
+    """The negotiable content of an agreement as plain JSON, in a stable order."""
+    return {
+        "kind": agreement.kind,
+        "title": {lang: getattr(agreement, f"title_{lang}", "") or "" for lang in LANGS},
+        "number": agreement.number,
+        "programme": agreement.programme_id,
+        "phase": agreement.phase_id,
+        "summary": agreement.summary,
+        "valid_from": agreement.valid_from.isoformat() if agreement.valid_from else None,
+        "valid_until": agreement.valid_until.isoformat() if agreement.valid_until else None,
+        "is_public": agreement.is_public,
+        "forms": sorted(agreement.forms.values_list("form", flat=True)),
+        "parties": [
+            {
+                "institution": p.institution_id,
+                "role": p.role,
+                "signatory": p.signatory,
+                "signatory_title": p.signatory_title,
+                "contact_name": p.contact_name,
+                "contact_email": p.contact_email,
+            }
+            for p in agreement.parties.order_by("order", "id")
+        ],
+        "funding": [
+            {
+                "source": f.source,
+                "amount": str(f.amount),
+                "currency": f.currency,
+                "period_start": f.period_start.isoformat() if f.period_start else None,
+                "period_end": f.period_end.isoformat() if f.period_end else None,
+            }
+            for f in agreement.funding_lines.order_by("id")
+        ],
+    }
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _validate(
+    *,
+    kind: str,
+    titles: dict[str, str],
+    parties: list[PartyData],
+    forms: list[str],
+    programme: Programme | None,
+    phase: Phase | None,
+    valid_from: date | None,
+    valid_until: date | None,
+    funding: list[FundingData],
+) -> list[FundingData]:
+    errors: dict[str, list[str]] = {}
+    if kind not in AgreementKind.values:
+        errors["kind"] = [_("Choose a kind from the list.")]
+    if not (titles.get("en") or "").strip():
+        errors["title_en"] = [_("Give the title in English.")]
+    if len(parties) < 2:
+        errors["parties"] = [_("An agreement needs at least two parties.")]
+    ids = [p.institution.pk for p in parties]
+    if len(set(ids)) != len(ids):
+        errors.setdefault("parties", []).append(_("The same institution cannot be a party twice."))
+    for party in parties:
+        if party.role not in PartyRole.values:
+            errors.setdefault("parties", []).append(_("Choose a role for every party."))
+            break
+    bad_forms = [f for f in forms if f not in CooperationForm.values]
+    if bad_forms:
+        errors["forms"] = [
+            _("Unknown form of cooperation: %(forms)s.") % {"forms": ", ".join(bad_forms)}
+        ]
+    if phase is not None and (programme is None or phase.programme_id != programme.pk):
+        errors["phase"] = [_("The phase must belong to the agreement's programme.")]
+    if valid_from and valid_until and valid_until < valid_from:
+        errors["valid_until"] = [_("The end cannot come before the start.")]
+    clean_funding: list[FundingData] = []
+    for number, line in enumerate(funding, start=1):
+        try:
+            amount = Decimal(str(line.amount).replace(" ", "").replace(",", "."))
+        except (InvalidOperation, ValueError):
+            errors.setdefault("funding", []).append(
+                _("Funding line %(n)s: the amount is not a number.") % {"n": number}
+            )
+            continue
+        if amount < 0 or not amount.is_finite() or amount >= Decimal("1e14"):
+            errors.setdefault("funding", []).append(
+                _("Funding line %(n)s: the amount must be zero or more.") % {"n": number}
+            )
+            continue
+        if not line.source.strip() or len((line.currency or "").strip()) != 3:
+            errors.setdefault("funding", []).append(
+                _("Funding line %(n)s: give a source and a three-letter currency code.")
+                % {"n": number}
+            )
+            continue
+        if line.period_start and line.period_end and line.period_end < line.period_start:
+            errors.setdefault("funding", []).append(
+                _("Funding line %(n)s: the end cannot come before the start.") % {"n": number}
+            )
+            continue
+        clean_funding.append(
+            FundingData(
+                line.source.strip(),
+                amount,
+                line.currency.strip().upper(),
+                line.period_start,
+                line.period_end,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return clean_funding
+
+
+def _write_content(
+    agreement: Agreement,
+    *,
+    parties: list[PartyData],
+    forms: list[str],
+    funding: list[FundingData],
+) -> None:
+    agreement.parties.all().delete()
+    for order, party in enumerate(parties):
+        row = AgreementParty(
+            agreement=agreement,
+            institution=party.institution,
+            role=party.role,
+            signatory=party.signatory.strip(),
+            signatory_title=party.signatory_title.strip(),
+            contact_name=party.contact_name.strip(),
+            contact_email=party.contact_email.strip(),
+            order=order,
+        )
+        row.full_clean(exclude=["agreement"])
+        row.save()
+    agreement.forms.all().delete()
+    AgreementForm.objects.bulk_create(
+        [AgreementForm(agreement=agreement, form=form) for form in sorted(set(forms))]
+    )
+    agreement.funding_lines.all().delete()
+    for line in funding:
+        FundingLine.objects.create(
+            agreement=agreement,
+            source=line.source,
+            amount=line.amount,
+            currency=line.currency,
+            period_start=line.period_start,
+            period_end=line.period_end,
+        )
+
+
+def _snapshot(agreement: Agreement, by: User | None) -> AgreementVersion:
+    content = content_of(agreement)
+    digest = content_hash(content)
+    latest = agreement.versions.order_by("-number").first()
+    if latest is not None and latest.content_hash == digest:
+        return latest
+    return AgreementVersion.objects.create(
+        agreement=agreement,
+        number=(latest.number + 1) if latest else 1,
+        content=content,
+        content_hash=digest,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    kind: str,
+    titles: dict[str, str],
+    parties: list[PartyData],
+    by: User | None,
+    forms: list[str] | None = None,
+    number: str = "",
+    programme: Programme | None = None,
+    phase: Phase | None = None,
+    summary: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    funding: list[FundingData] | None = None,
+    is_public: bool = True,
+) -> Agreement:
+    forms = forms or []
+    clean_funding = _validate(
+        kind=kind,
+        titles=titles,
+        parties=parties,
+        forms=forms,
+        programme=programme,
+        phase=phase,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        funding=funding or [],
+    )
+    agreement = Agreement(
+        kind=kind,
+        number=number.strip(),
+        programme=programme,
+        phase=phase,
+        summary=summary.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        is_public=is_public,
+        created_by=by,
+    )
+    _set_translations(agreement, "title", titles)
+    agreement.full_clean()
+    agreement.save()
+    _write_content(agreement, parties=parties, forms=forms, funding=clean_funding)
+    _snapshot(agreement, by)
+    return agreement
+
+
+@transaction.atomic
+def agreement_edit(
+    *,
+    agreement: Agreement,
+    expected_revision: int,
+    by: User | None,
+    kind: str,
+    titles: dict[str, str],
+    parties: list[PartyData],
+    forms: list[str],
+    number: str = "",
+    programme: Programme | None = None,
+    phase: Phase | None = None,
+    summary: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    funding: list[FundingData] | None = None,
+    is_public: bool = True,
+) -> Agreement:
+    """Save a new draft version; refuses with ConflictError if someone saved in between."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.revision != expected_revision:
+        raise ConflictError
+    if locked.status not in lifecycle.DRAFT:
+        raise ValidationError(
+            _("Only a draft can be edited; this agreement is %(status)s.")
+            % {"status": locked.get_status_display()}
+        )
+    clean_funding = _validate(
+        kind=kind,
+        titles=titles,
+        parties=parties,
+        forms=forms,
+        programme=programme,
+        phase=phase,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        funding=funding or [],
+    )
+    locked.kind = kind
+    locked.number = number.strip()
+    locked.programme = programme
+    locked.phase = phase
+    locked.summary = summary.strip()
+    locked.valid_from = valid_from
+    locked.valid_until = valid_until
+    locked.is_public = is_public
+    _set_translations(locked, "title", titles)
+    locked.revision += 1
+    locked.full_clean()
+    locked.save()
+    _write_content(locked, parties=parties, forms=forms, funding=clean_funding)
+    _snapshot(locked, by)
+    return locked
+
+
+def current_version(agreement: Agreement) -> AgreementVersion | None:
+    return agreement.versions.order_by("-number").first()
+
+
+@transaction.atomic
+def agreement_approve(
+    *, agreement: Agreement, party: AgreementParty, by: User, version_number: int
+) -> Approval:
+    """A party approves the version it read; refused if a newer version exists."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.status not in lifecycle.DRAFT:
+        raise ValidationError(_("Only a draft can be approved."))
+    version = current_version(locked)
+    if version is None or version.number != version_number:
+        raise ValidationError(
+            _("The draft changed since you opened it: read the new version before approving.")
+        )
+    if party.agreement_id != locked.pk:
+        raise ValidationError(_("This party is not part of the agreement."))
+    approval, _created = Approval.objects.get_or_create(
+        version=version,
+        party=party,
+        defaults={"approved_by": by, "content_hash": version.content_hash},
+    )
+    return approval
+
+
+def missing_approvals(agreement: Agreement) -> list[AgreementParty]:
+    """Parties that have not approved the current version."""
+    version = current_version(agreement)
+    parties = list(agreement.parties.select_related("institution"))
+    if version is None:
+        return parties
+    approved = set(
+        version.approvals.filter(content_hash=version.content_hash).values_list(
+            "party_id", flat=True
+        )
+    )
+    return [p for p in parties if p.pk not in approved]
+
+
+# --- the lifecycle -----------------------------------------------------------------------
+
+
+def _rule_signed(agreement: Agreement, data: dict[str, Any]) -> None:
+    missing = missing_approvals(agreement)
+    if missing:
+        raise ValidationError(
+            _("Every party must approve the same version before signing; waiting for: %(names)s.")
+            % {"names": ", ".join(str(p.institution) for p in missing)}
+        )
+    signed_on = data.get("signed_on")
+    if not signed_on:
+        raise ValidationError({"signed_on": [_("Give the date of signing.")]})
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": [_("The date of signing cannot be in the future.")]})
+    agreement.signed_on = signed_on
+
+
+def _rule_active(agreement: Agreement, data: dict[str, Any]) -> None:
+    if not agreement.valid_from:
+        agreement.valid_from = agreement.signed_on or timezone.localdate()
+
+
+def _rule_expired(agreement: Agreement, data: dict[str, Any]) -> None:
+    if not agreement.valid_until or agreement.valid_until >= timezone.localdate():
+        raise ValidationError(_("An agreement expires only after its end date."))
+
+
+def _rule_terminated(agreement: Agreement, data: dict[str, Any]) -> None:
+    if not (data.get("note") or "").strip():
+        raise ValidationError({"note": [_("Say why the agreement is terminated.")]})
+
+
+RULES = {
+    AgreementStatus.SIGNED: _rule_signed,
+    AgreementStatus.ACTIVE: _rule_active,
+    AgreementStatus.EXPIRED: _rule_expired,
+    AgreementStatus.TERMINATED: _rule_terminated,
+}
+
+
+@transaction.atomic
+def agreement_transition(
+    *, agreement: Agreement, to: str, by: User | None, data: dict[str, Any] | None = None
+) -> Agreement:
+    data = data or {}
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if to not in lifecycle.allowed(locked.status):
+        labels = dict(AgreementStatus.choices)
+        raise ValidationError(
+            _("An agreement that is %(current)s cannot become %(target)s.")
+            % {"current": labels.get(locked.status, locked.status), "target": labels.get(to, to)}
+        )
+    if to == AgreementStatus.RENEWED:
+        raise ValidationError(_("Use “Renew” to create the renewed agreement."))
+    rule = RULES.get(to)
+    if rule is not None:
+        rule(locked, data)
+    previous = locked.status
+    locked.status = to
+    locked.save()
+    Transition.objects.create(
+        agreement=locked,
+        from_status=previous,
+        to_status=to,
+        by=by,
+        note=(data.get("note") or "").strip(),
+    )
+    return locked
+
+
+@transaction.atomic
+def agreement_renew(
+    *, agreement: Agreement, by: User | None, valid_from: date, valid_until: date | None
+) -> Agreement:
+    """Mark an active or expired agreement renewed and open its successor as a draft."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if AgreementStatus.RENEWED not in lifecycle.allowed(locked.status):
+        raise ValidationError(_("Only an active or expired agreement can be renewed."))
+    content = content_of(locked)
+    successor = agreement_create(
+        kind=locked.kind,
+        titles=content["title"],
+        by=by,
+        parties=[
+            PartyData(
+                institution=p.institution,
+                role=p.role,
+                signatory=p.signatory,
+                signatory_title=p.signatory_title,
+                contact_name=p.contact_name,
+                contact_email=p.contact_email,
+            )
+            for p in locked.parties.select_related("institution")
+        ],
+        forms=content["forms"],
+        number="",
+        programme=locked.programme,
+        phase=None,
+        summary=locked.summary,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        is_public=locked.is_public,
+    )
+    successor.renewal_of = locked
+    successor.save(update_fields=["renewal_of"])
+    previous = locked.status
+    locked.status = AgreementStatus.RENEWED
+    locked.save()
+    Transition.objects.create(
+        agreement=locked, from_status=previous, to_status=AgreementStatus.RENEWED, by=by
+    )
+    return successor
+
+
+# --- analysis, recommendations, goals and results ----------------------------------------
+
+
+@transaction.atomic
+def analysis_save(*, agreement: Agreement, area: PriorityArea, situation: str) -> SituationAnalysis:
+    if agreement.programme_id is None or area.programme_id != agreement.programme_id:
+        raise ValidationError({"area": [_("The area must belong to the agreement's programme.")]})
+    if not situation.strip():
+        raise ValidationError({"situation": [_("Describe the current situation.")]})
+    analysis, _created = SituationAnalysis.objects.update_or_create(
+        agreement=agreement, area=area, defaults={"situation": situation.strip()}
+    )
+    return analysis
+
+
+@transaction.atomic
+def recommendation_add(
+    *,
+    agreement: Agreement,
+    text: str,
+    area: PriorityArea | None = None,
+    owner: User | None = None,
+    due_on: date | None = None,
+) -> Recommendation:
+    if area is not None and area.programme_id != agreement.programme_id:
+        raise ValidationError({"area": [_("The area must belong to the agreement's programme.")]})
+    recommendation = Recommendation(
+        agreement=agreement, text=text.strip(), area=area, owner=owner, due_on=due_on
+    )
+    recommendation.full_clean()
+    recommendation.save()
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_update(
+    *,
+    recommendation: Recommendation,
+    status: str,
+    evidence: str = "",
+    owner: User | None = None,
+    due_on: date | None = None,
+) -> Recommendation:
+    if status not in RecommendationStatus.values:
+        raise ValidationError({"status": [_("Choose a status from the list.")]})
+    if status == RecommendationStatus.DONE and not evidence.strip():
+        raise ValidationError({"evidence": [_("Give the evidence that it is done.")]})
+    recommendation.status = status
+    recommendation.evidence = evidence.strip()
+    recommendation.owner = owner
+    recommendation.due_on = due_on
+    recommendation.done_on = timezone.localdate() if status == RecommendationStatus.DONE else None
+    recommendation.full_clean()
+    recommendation.save()
+    return recommendation
+
+
+@transaction.atomic
+def work_item_add(
+    *,
+    agreement: Agreement,
+    kind: str,
+    title: str,
+    period: str,
+    phase: Phase | None = None,
+    planned: str = "",
+    done: str = "",
+    is_done: bool = False,
+    evidence: str = "",
+) -> WorkItem:
+    if kind not in WorkKind.values:
+        raise ValidationError({"kind": [_("Choose a kind from the list.")]})
+    if phase is not None and phase.programme_id != agreement.programme_id:
+        raise ValidationError({"phase": [_("The phase must belong to the agreement's programme.")]})
+    item = WorkItem(
+        agreement=agreement,
+        kind=kind,
+        title=title.strip(),
+        period=period.strip(),
+        phase=phase,
+        planned=planned.strip(),
+        done=done.strip(),
+        is_done=is_done,
+        evidence=evidence.strip(),
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+# --- documents ---------------------------------------------------------------------------
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+)
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """The real type of a file from its first bytes: (content type, extension) or None."""
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+@transaction.atomic
+def document_upload(
+    *, agreement: Agreement, kind: str, title: str, upload: Any, by: User
+) -> Document:
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": [_("Choose a kind from the list.")]})
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file is larger than %(size)s MB.")
+                    % {"size": MAX_DOCUMENT_BYTES // (1024 * 1024)}
+                ]
+            }
+        )
+    data = upload.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file is larger than %(size)s MB.")
+                    % {"size": MAX_DOCUMENT_BYTES // (1024 * 1024)}
+                ]
+            }
+        )
+    sniffed = sniff(data[:16])
+    if sniffed is None:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Only PDF, PNG and JPEG files are accepted; this file "
+                        "is something else, whatever its name says."
+                    )
+                ]
+            }
+        )
+    content_type, extension = sniffed
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": [_("Give the document a title.")]})
+    latest = (
+        Document.objects.select_for_update()
+        .filter(agreement=agreement, kind=kind, title=title)
+        .order_by("-version")
+        .first()
+    )
+    document = Document(
+        agreement=agreement,
+        kind=kind,
+        title=title,
+        version=(latest.version + 1) if latest else 1,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+    )
+    document.file.save(
+        f"agreement-{agreement.pk}-{document.sha256[:16]}{extension}", ContentFile(data), save=False
+    )
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+# --- comparing versions ------------------------------------------------------------------
+
+
+def version_diff(older: dict[str, Any], newer: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field-by-field changes between two version contents: [{field, old, new}]."""
+    changes: list[dict[str, Any]] = []
+    keys = list(dict.fromkeys([*older.keys(), *newer.keys()]))
+    for key in keys:
+        old, new = older.get(key), newer.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            for sub in dict.fromkeys([*old.keys(), *new.keys()]):
+                if old.get(sub) != new.get(sub):
+                    changes.append(
+                        {"field": f"{key}.{sub}", "old": old.get(sub), "new": new.get(sub)}
+                    )
+        elif isinstance(old, list) and isinstance(new, list) and key in ("parties", "funding"):
+            for index in range(max(len(old), len(new))):
+                a = old[index] if index < len(old) else {}
+                b = new[index] if index < len(new) else {}
+                for sub in dict.fromkeys([*a.keys(), *b.keys()]):
+                    if a.get(sub) != b.get(sub):
+                        changes.append(
+                            {
+                                "field": f"{key}[{index + 1}].{sub}",
+                                "old": a.get(sub),
+                                "new": b.get(sub),
+                            }
+                        )
+        elif old != new:
+            changes.append({"field": key, "old": old, "new": new})
+    return changes

@@ -1,0 +1,777 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consilium.core import access
+from consilium.core.access import requires
+from consilium.core.forms import apply_errors
+from consilium.institutions.countries import COUNTRIES
+from consilium.institutions.models import Institution
+from consilium.partnerships import exports, lifecycle, selectors, services
+from consilium.partnerships.forms import (
+    AgreementEditForm,
+    AnalysisForm,
+    ApproveForm,
+    AreaForm,
+    DocumentForm,
+    FunderForm,
+    FundingFormSet,
+    PartyFormSet,
+    PhaseForm,
+    ProgrammeForm,
+    RecommendationForm,
+    RecommendationUpdateForm,
+    RenewForm,
+    TransitionForm,
+    WorkItemForm,
+    translations,
+)
+from consilium.partnerships.models import (
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    CooperationForm,
+    Document,
+    Programme,
+    Recommendation,
+)
+
+
+def _agreement(request: HttpRequest, pk: int, **_kwargs: Any) -> Agreement:
+    try:
+        return selectors.agreement_detail(request.user, pk)
+    except Agreement.DoesNotExist:
+        # Not visible and not existing look the same from outside, except to those who may
+        # know it exists: a hidden agreement answers 403 to a signed-in stranger.
+        agreement = Agreement.objects.filter(pk=pk).prefetch_related("parties").first()
+        if agreement is None:
+            raise Http404 from None
+        return agreement
+
+
+def _programme(request: HttpRequest, pk: int, **_kwargs: Any) -> Programme:
+    try:
+        return selectors.programme_detail(pk)
+    except Programme.DoesNotExist:
+        raise Http404 from None
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- agreements list and exports ---------------------------------------------------------
+
+
+@requires("agreement.list")
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    flt = selectors.AgreementFilter.from_params(request.GET)
+    page = Paginator(selectors.agreement_list(request.user, flt), 20).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "filter": flt,
+        "query_string": _without_page(request),
+        "programmes": Programme.objects.order_by("-starts_on"),
+        "kinds": AgreementKind.choices,
+        "statuses": AgreementStatus.choices,
+        "countries": COUNTRIES,
+        "forms": CooperationForm.choices,
+        "partner": Institution.objects.filter(pk=flt.partner).first() if flt.partner else None,
+        "can_create": access.can(request.user, "agreement.create"),
+    }
+    template = (
+        "partnerships/_agreement_results.html"
+        if getattr(request, "htmx", False)
+        else "partnerships/agreement_list.html"
+    )
+    return render(request, template, context)
+
+
+@requires("agreement.list")
+def agreement_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    flt = selectors.AgreementFilter.from_params(request.GET)
+    rows = selectors.agreement_list(request.user, flt)
+    stamp = timezone.localdate().isoformat()
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.agreements_csv(rows), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.agreements_xlsx(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="agreements-{stamp}.{fmt}"'
+    return response
+
+
+# --- one agreement -----------------------------------------------------------------------
+
+
+@requires("agreement.view", obj=_agreement)
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    user = request.user
+    version = services.current_version(agreement)
+    approvals = (
+        {a.party_id: a for a in version.approvals.select_related("approved_by")} if version else {}
+    )
+    can_edit = access.can(user, "agreement.edit", agreement)
+    parties = list(agreement.parties.all())
+    my_parties = [p for p in parties if access.can(user, "agreement.approve", p)]
+    context = {
+        "agreement": agreement,
+        "parties": parties,
+        "version": version,
+        "versions": list(agreement.versions.order_by("-number")[:20]),
+        "approvals": approvals,
+        "missing": services.missing_approvals(agreement),
+        "my_parties": [p for p in my_parties if p.pk not in approvals],
+        "is_draft": agreement.status in lifecycle.DRAFT,
+        "can_edit": can_edit,
+        "sees_documents": access.can(user, "agreement.documents", agreement),
+        "documents": agreement.documents.select_related("uploaded_by"),
+        "next_statuses": [
+            (s, label)
+            for s, label in AgreementStatus.choices
+            if s in lifecycle.allowed(agreement.status) and s != AgreementStatus.RENEWED
+        ]
+        if can_edit
+        else [],
+        "can_renew": can_edit and AgreementStatus.RENEWED in lifecycle.allowed(agreement.status),
+        "transitions": agreement.transitions.select_related("by"),
+        "funding": agreement.funding_lines.all(),
+        "analyses": agreement.analyses.select_related("area"),
+        "recommendations": agreement.recommendations.select_related("area", "owner"),
+        "work_items": agreement.work_items.select_related("phase"),
+        "transition_form": TransitionForm(),
+        "renew_form": RenewForm(),
+        "document_form": DocumentForm(),
+        "analysis_form": AnalysisForm(programme=agreement.programme),
+        "recommendation_form": RecommendationForm(programme=agreement.programme),
+        "work_form": WorkItemForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "partnerships/agreement_detail.html", context)
+
+
+def _party_initial(agreement: Agreement | None) -> list[dict[str, Any]]:
+    if agreement is None:
+        return []
+    return [
+        {
+            "institution": p.institution_id,
+            "role": p.role,
+            "signatory": p.signatory,
+            "signatory_title": p.signatory_title,
+            "contact_name": p.contact_name,
+            "contact_email": p.contact_email,
+        }
+        for p in agreement.parties.all()
+    ]
+
+
+def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpResponse:
+    initial: dict[str, Any] = {"is_public": True}
+    if agreement is not None:
+        initial = {
+            "kind": agreement.kind,
+            "number": agreement.number,
+            "programme": agreement.programme_id,
+            "phase": agreement.phase_id,
+            "summary": agreement.summary,
+            "valid_from": agreement.valid_from,
+            "valid_until": agreement.valid_until,
+            "is_public": agreement.is_public,
+            "cooperation": list(agreement.forms.values_list("form", flat=True)),
+            "revision": agreement.revision,
+            **{
+                f"title_{code}": getattr(agreement, f"title_{code}") or ""
+                for code in services.LANGS
+            },
+        }
+    form = AgreementEditForm(request.POST or None, initial=initial)
+    party_initial = _party_initial(agreement)
+    if not party_initial:
+        own = [
+            pk
+            for pk, roles in access.grants(request.user).by_institution.items()
+            if roles & {"partnership_coordinator", "institution_admin"}
+        ]
+        party_initial = [{"institution": own[0]} if own else {}, {}]
+    parties = PartyFormSet(request.POST or None, prefix="party", initial=party_initial)
+    funding = FundingFormSet(
+        request.POST or None,
+        prefix="funding",
+        initial=[
+            {
+                "source": f.source,
+                "amount": f.amount,
+                "currency": f.currency,
+                "period_start": f.period_start,
+                "period_end": f.period_end,
+            }
+            for f in agreement.funding_lines.all()
+        ]
+        if agreement
+        else [],
+    )
+    conflict = False
+    if request.method == "POST" and form.is_valid() and parties.is_valid() and funding.is_valid():
+        data = form.cleaned_data
+        party_data = [
+            services.PartyData(**f.cleaned_data)
+            for f in parties.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        funding_data = [
+            services.FundingData(**f.cleaned_data) for f in funding.forms if f.cleaned_data
+        ]
+        fields = {
+            "kind": data["kind"],
+            "titles": translations(data, "title"),
+            "parties": party_data,
+            "forms": data["cooperation"],
+            "number": data["number"],
+            "programme": data["programme"],
+            "phase": data["phase"],
+            "summary": data["summary"],
+            "valid_from": data["valid_from"],
+            "valid_until": data["valid_until"],
+            "funding": funding_data,
+            "is_public": data["is_public"],
+        }
+        try:
+            if agreement is None:
+                saved = services.agreement_create(by=request.user, **fields)  # type: ignore[arg-type]
+                messages.success(
+                    request,
+                    _("The agreement is proposed. Parties can now edit and approve the draft."),
+                )
+            else:
+                saved = services.agreement_edit(
+                    agreement=agreement,
+                    expected_revision=data.get("revision") or 0,
+                    by=request.user,
+                    **fields,  # type: ignore[arg-type]
+                )
+                messages.success(
+                    request,
+                    _("A new version of the draft is saved. Earlier approvals no longer count."),
+                )
+            return redirect("partnerships:agreement_detail", pk=saved.pk)
+        except services.ConflictError:
+            conflict = True
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this draft while you were editing. "
+                    "Your changes are below, not saved: compare them with the "
+                    "current version, then save again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["revision"] = str(Agreement.objects.get(pk=agreement.pk).revision)  # type: ignore[union-attr]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    return render(
+        request,
+        "partnerships/agreement_form.html",
+        {
+            "form": form,
+            "parties": parties,
+            "funding": funding,
+            "agreement": agreement,
+            "conflict": conflict,
+        },
+    )
+
+
+@requires("agreement.create")
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    return _save_agreement(request, None)
+
+
+@requires("agreement.edit", obj=_agreement)
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    if agreement.status not in lifecycle.DRAFT:
+        messages.error(
+            request,
+            _("Only a draft can be edited; this agreement is %(status)s.")
+            % {"status": agreement.get_status_display()},
+        )
+        return redirect("partnerships:agreement_detail", pk=pk)
+    return _save_agreement(request, agreement)
+
+
+@requires("agreement.view", obj=_agreement)
+def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    records = list(agreement.history.select_related("history_user").order_by("-history_date")[:100])
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        diff = newer.diff_against(older).changes if older is not None else []
+        changes.append({"record": newer, "changes": diff})
+    return render(
+        request,
+        "partnerships/agreement_history.html",
+        {
+            "agreement": agreement,
+            "changes": changes,
+            "transitions": agreement.transitions.select_related("by"),
+        },
+    )
+
+
+@requires("agreement.view", obj=_agreement)
+def agreement_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    versions = {v.number: v for v in agreement.versions.all()}
+    if not versions:
+        raise Http404
+    newest = max(versions)
+    a = int(request.GET["a"]) if request.GET.get("a", "").isdigit() else max(newest - 1, 1)
+    b = int(request.GET["b"]) if request.GET.get("b", "").isdigit() else newest
+    if a not in versions or b not in versions:
+        raise Http404
+    institutions = dict(
+        (i.pk, str(i))
+        for i in Institution.objects.filter(
+            pk__in={
+                p["institution"]
+                for v in (versions[a], versions[b])
+                for p in v.content.get("parties", [])
+            }
+        )
+    )
+    changes = services.version_diff(versions[a].content, versions[b].content)
+    for change in changes:
+        if change["field"].endswith(".institution"):
+            change["old"] = institutions.get(change["old"], change["old"])
+            change["new"] = institutions.get(change["new"], change["new"])
+    return render(
+        request,
+        "partnerships/agreement_diff.html",
+        {
+            "agreement": agreement,
+            "a": versions[a],
+            "b": versions[b],
+            "numbers": sorted(versions),
+            "changes": changes,
+        },
+    )
+
+
+@require_POST
+@requires("agreement.view", obj=_agreement)
+def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The approval form was incomplete."))
+        return redirect("partnerships:agreement_detail", pk=pk)
+    party = get_object_or_404(AgreementParty, pk=form.cleaned_data["party"], agreement=agreement)
+    access.require(request.user, "agreement.approve", party)
+    try:
+        services.agreement_approve(
+            agreement=agreement,
+            party=party,
+            by=request.user,  # type: ignore[arg-type]
+            version_number=form.cleaned_data["version"],
+        )
+        messages.success(
+            request, _("%(party)s approves this version.") % {"party": party.institution}
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("partnerships:agreement_detail", pk=pk)
+
+
+@require_POST
+@requires("agreement.edit", obj=_agreement)
+def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agreement_transition(
+                agreement=agreement,
+                to=form.cleaned_data["to"],
+                by=request.user,  # type: ignore[arg-type]
+                data={
+                    "signed_on": form.cleaned_data["signed_on"],
+                    "note": form.cleaned_data["note"],
+                },
+            )
+            messages.success(
+                request,
+                _("The agreement is now %(status)s.")
+                % {"status": AgreementStatus(form.cleaned_data["to"]).label},
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose a status from the list."))
+    return redirect("partnerships:agreement_detail", pk=pk)
+
+
+@require_POST
+@requires("agreement.edit", obj=_agreement)
+def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    form = RenewForm(request.POST)
+    if form.is_valid():
+        try:
+            successor = services.agreement_renew(
+                agreement=agreement,
+                by=request.user,  # type: ignore[arg-type]
+                valid_from=form.cleaned_data["valid_from"],
+                valid_until=form.cleaned_data["valid_until"],
+            )
+            messages.success(request, _("The renewed agreement is opened as a draft."))
+            return redirect("partnerships:agreement_detail", pk=successor.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+    return redirect("partnerships:agreement_detail", pk=pk)
+
+
+@require_POST
+@requires("agreement.edit", obj=_agreement)
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.document_upload(
+                agreement=agreement,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+            messages.success(
+                request,
+                _("“%(title)s” version %(version)s is uploaded.")
+                % {"title": document.title, "version": document.version},
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+    return redirect(reverse("partnerships:agreement_detail", args=[pk]) + "#documents")
+
+
+@requires("agreement.documents", obj=_agreement)
+def document_download(request: HttpRequest, pk: int, document: int) -> FileResponse:
+    doc = get_object_or_404(Document, pk=document, agreement_id=pk)
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    extension = doc.file.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        handle,
+        content_type=doc.content_type,
+        as_attachment=True,
+        filename=f"{doc.title}-v{doc.version}.{extension}",
+    )
+
+
+@require_POST
+@requires("agreement.edit", obj=_agreement)
+def analysis_save(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    form = AnalysisForm(request.POST, programme=agreement.programme)
+    if form.is_valid():
+        try:
+            services.analysis_save(
+                agreement=agreement,
+                area=form.cleaned_data["area"],
+                situation=form.cleaned_data["situation"],
+            )
+            messages.success(request, _("The situation analysis is saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose a priority area and describe the situation."))
+    return redirect("partnerships:agreement_detail", pk=pk)
+
+
+@require_POST
+@requires("agreement.edit", obj=_agreement)
+def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    form = RecommendationForm(request.POST, programme=agreement.programme)
+    if form.is_valid():
+        try:
+            services.recommendation_add(
+                agreement=agreement,
+                text=form.cleaned_data["text"],
+                area=form.cleaned_data["area"],
+                owner=request.user,  # type: ignore[arg-type]
+                due_on=form.cleaned_data["due_on"],
+            )
+            messages.success(request, _("The recommendation is added."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Write the recommendation."))
+    return redirect("partnerships:agreement_detail", pk=pk)
+
+
+@require_POST
+@requires("agreement.edit", obj=_agreement)
+def recommendation_update(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+    target = get_object_or_404(Recommendation, pk=recommendation, agreement_id=pk)
+    form = RecommendationUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommendation_update(
+                recommendation=target,
+                status=form.cleaned_data["status"],
+                evidence=form.cleaned_data["evidence"],
+                owner=target.owner,
+                due_on=form.cleaned_data["due_on"] or target.due_on,
+            )
+            messages.success(request, _("The recommendation is updated."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose a status from the list."))
+    return redirect("partnerships:agreement_detail", pk=pk)
+
+
+@require_POST
+@requires("agreement.edit", obj=_agreement)
+def work_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    form = WorkItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.work_item_add(agreement=agreement, phase=agreement.phase, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Give the kind, the period and a title."))
+    return redirect("partnerships:agreement_detail", pk=pk)
+
+
+# --- programmes --------------------------------------------------------------------------
+
+
+@requires("programme.view")
+def programme_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.programme_list(request.user), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/programme_list.html",
+        {"page": page, "can_create": access.can(request.user, "programme.manage")},
+    )
+
+
+def _save_programme(request: HttpRequest, programme: Programme | None) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    if programme is not None:
+        initial = {
+            "owner": programme.owner_id,
+            "starts_on": programme.starts_on,
+            "ends_on": programme.ends_on,
+            "funding_frame": programme.funding_frame,
+        }
+        for code in services.LANGS:
+            initial[f"title_{code}"] = getattr(programme, f"title_{code}") or ""
+            initial[f"description_{code}"] = getattr(programme, f"description_{code}") or ""
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if programme is None and not access.can(
+            request.user, "programme.manage", Programme(owner=data["owner"])
+        ):
+            form.add_error("owner", _("You may set up programmes only for your own ministry."))
+        else:
+            try:
+                if programme is None:
+                    programme = services.programme_create(
+                        owner=data["owner"],
+                        titles=translations(data, "title"),
+                        descriptions=translations(data, "description"),
+                        starts_on=data["starts_on"],
+                        ends_on=data["ends_on"],
+                        funding_frame=data["funding_frame"],
+                        by=request.user,  # type: ignore[arg-type]
+                    )
+                else:
+                    services.programme_update(
+                        programme=programme,
+                        data={
+                            "owner": data["owner"],
+                            "starts_on": data["starts_on"],
+                            "ends_on": data["ends_on"],
+                            "funding_frame": data["funding_frame"],
+                            "titles": translations(data, "title"),
+                            "descriptions": translations(data, "description"),
+                        },
+                    )
+                messages.success(request, _("The programme is saved."))
+                return redirect("partnerships:programme_detail", pk=programme.pk)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+    return render(
+        request, "partnerships/programme_form.html", {"form": form, "programme": programme}
+    )
+
+
+@requires("programme.manage")
+def programme_create(request: HttpRequest) -> HttpResponse:
+    return _save_programme(request, None)
+
+
+@requires("programme.manage", obj=_programme)
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_programme(request, request.access_object)  # type: ignore[attr-defined]
+
+
+@requires("programme.view", obj=_programme)
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme: Programme = request.access_object  # type: ignore[attr-defined]
+    manages = access.can(request.user, "programme.manage", programme)
+    agreements = selectors.agreement_list(
+        request.user, selectors.AgreementFilter(programme=programme.pk)
+    )
+    return render(
+        request,
+        "partnerships/programme_detail.html",
+        {
+            "programme": programme,
+            "manages": manages,
+            "agreements": Paginator(agreements, 50).get_page(request.GET.get("page")),
+            "phase_form": PhaseForm(initial={"number": programme.phases.count() + 1}),
+            "area_form": AreaForm(),
+            "funder_form": FunderForm(),
+        },
+    )
+
+
+def _programme_part(request: HttpRequest, form_class: type, save: Any) -> HttpResponse:
+    programme: Programme = request.access_object  # type: ignore[attr-defined]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            save(programme, form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}".strip(": "))
+    return redirect("partnerships:programme_detail", pk=programme.pk)
+
+
+@require_POST
+@requires("programme.manage", obj=_programme)
+def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _programme_part(
+        request,
+        PhaseForm,
+        lambda p, d: services.phase_add(
+            programme=p,
+            number=d["number"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            titles={
+                "en": d["title_en"],
+                "ru": d["title_ru"],
+                "kk": d["title_kk"],
+                "uk": d["title_uk"],
+            },
+        ),
+    )
+
+
+@require_POST
+@requires("programme.manage", obj=_programme)
+def area_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _programme_part(
+        request,
+        AreaForm,
+        lambda p, d: services.priority_area_add(
+            programme=p,
+            names={"en": d["name_en"], "ru": d["name_ru"], "kk": d["name_kk"], "uk": d["name_uk"]},
+        ),
+    )
+
+
+@require_POST
+@requires("programme.manage", obj=_programme)
+def funder_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _programme_part(
+        request,
+        FunderForm,
+        lambda p, d: services.funder_add(
+            programme=p, source=d["source"], amount=d["amount"], currency=d["currency"] or ""
+        ),
+    )
+
+
+@requires("programme.view", obj=_programme)
+def programme_report(request: HttpRequest, pk: int) -> HttpResponse:
+    programme: Programme = request.access_object  # type: ignore[attr-defined]
+    return render(
+        request,
+        "partnerships/programme_report.html",
+        {
+            "programme": programme,
+            "report": selectors.programme_report(request.user, programme),
+        },
+    )
+
+
+# --- the network picture -----------------------------------------------------------------
+
+
+@requires("agreement.list")
+def network(request: HttpRequest) -> HttpResponse:
+    flt = selectors.AgreementFilter.from_params(request.GET)
+    graph = selectors.network_graph(request.user, flt)
+    return render(
+        request,
+        "partnerships/network.html",
+        {
+            "graph": graph,
+            "filter": flt,
+            "programmes": Programme.objects.order_by("-starts_on"),
+            "kinds": AgreementKind.choices,
+            "statuses": AgreementStatus.choices,
+            "countries": COUNTRIES,
+            "forms": CooperationForm.choices,
+        },
+    )
