@@ -410,9 +410,12 @@ def generate(count: int, seed: int, taken: set[tuple[str, str]]) -> list[Row]:
             former = rng.choice(FORMER)
             extra["aliases"] = "\n".join(part.format(c=city[i]) for i, part in enumerate(former))
         parent_of = None
-        if kind in {"clinical_centre", "college"} and universities.get(country):
-            if rng.random() < 0.08:
-                parent_of = rng.choice(universities[country])
+        if (
+            kind in {"clinical_centre", "college"}
+            and universities.get(country)
+            and rng.random() < 0.08
+        ):
+            parent_of = rng.choice(universities[country])
         if kind == "university":
             universities.setdefault(country, []).append(len(rows))
         rows.append(Row(kind, country, names, parent_of, extra))
@@ -448,7 +451,7 @@ def load(count: int, seed: int, batch: int) -> None:
                 obj.parent = objects[row.parent_of]
                 branches.append(obj)
         Institution.objects.bulk_create(branches, batch_size=batch)
-    _verify(sample=rng_sample(objects, 200, seed))
+    _verify([obj.pk for obj in random.Random(seed).sample(objects, min(200, len(objects)))])
     total = Institution.objects.count()
     print(
         f"seed: {len(objects)} institutions added ({len(branches)} branches) to {before} "
@@ -456,11 +459,7 @@ def load(count: int, seed: int, batch: int) -> None:
     )
 
 
-def rng_sample(objects: list, size: int, seed: int) -> list[int]:
-    return [obj.pk for obj in random.Random(seed).sample(objects, min(size, len(objects)))]
-
-
-def _verify(sample: list[int]) -> None:
+def _verify(sample: list[int | None]) -> None:
     """The stored keys equal what the services would compute for the stored row."""
     from consilium.institutions.models import Institution
     from consilium.institutions.services import _refresh_keys
@@ -472,7 +471,7 @@ def _verify(sample: list[int]) -> None:
             raise SystemExit(f"seed: keys of institution {institution.pk} do not match")
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=20_250_101)
@@ -483,6 +482,7 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     load(args.count, args.seed, args.batch)
+    return 0
 
 
 if __name__ == "__main__":

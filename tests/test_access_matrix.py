@@ -156,14 +156,6 @@ def own_party_coordinators(persona: str) -> bool:
     return persona in (Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR)
 
 
-coordinators_anywhere = importers  # the same three roles speak for an institution
-
-
-def own_party_coordinators(persona: str) -> bool:
-    """Who approves for own: its coordinators and administrators, not the network admin."""
-    return persona in (Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR)
-
-
 @dataclass
 class Route:
     name: str

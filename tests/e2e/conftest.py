@@ -58,12 +58,17 @@ def new_page(browser, live_server, request: pytest.FixtureRequest) -> Iterator:
     """A factory of pages, each in its own browser context (its own cookies: its own person).
 
     When the test fails, every page it opened is saved to test-results/ as a screenshot and
-    its HTML.
+    its HTML. A server error (5xx) on any page fails the test even when its assertions held.
     """
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
     contexts = []
+    server_errors: list[str] = []
+
+    def on_response(response) -> None:  # type: ignore[no-untyped-def]
+        if response.status >= 500 and response.url.startswith(live_server.url):
+            server_errors.append(f"{response.request.method} {response.url} -> {response.status}")
 
     def make(locale: str = "en-GB"):  # type: ignore[no-untyped-def]
         context = browser.new_context(
@@ -72,6 +77,7 @@ def new_page(browser, live_server, request: pytest.FixtureRequest) -> Iterator:
             viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(TIMEOUT_MS)
+        context.on("response", on_response)
         contexts.append(context)
         return context.new_page()
 
@@ -93,6 +99,12 @@ def new_page(browser, live_server, request: pytest.FixtureRequest) -> Iterator:
                 except Exception as exc:  # the page may be gone; the report matters more
                     print(f"\ncould not save {base}.png: {exc}")
         context.close()
+    if server_errors:
+        message = "server errors in the browser:\n  " + "\n  ".join(server_errors)
+        if failed:
+            print(f"\n{message}")
+        else:
+            pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture
