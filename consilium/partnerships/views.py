@@ -221,11 +221,13 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
             if roles & {"partnership_coordinator", "institution_admin"}
         ]
         party_initial = [{"institution": own[0]} if own else {}, {}]
-    parties = PartyFormSet(request.POST or None, prefix="party", initial=party_initial)
-    funding = FundingFormSet(
-        request.POST or None,
-        prefix="funding",
-        initial=[
+    # Bound formsets get no initial data: a row equal to its initial would count as empty.
+    bound = request.method == "POST"
+    parties = PartyFormSet(
+        request.POST if bound else None, prefix="party", initial=None if bound else party_initial
+    )
+    funding_initial = (
+        [
             {
                 "source": f.source,
                 "amount": f.amount,
@@ -235,8 +237,11 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
             }
             for f in agreement.funding_lines.all()
         ]
-        if agreement
-        else [],
+        if agreement and not bound
+        else None
+    )
+    funding = FundingFormSet(
+        request.POST if bound else None, prefix="funding", initial=funding_initial
     )
     conflict = False
     if request.method == "POST" and form.is_valid() and parties.is_valid() and funding.is_valid():
