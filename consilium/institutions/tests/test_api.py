@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.test import Client
 
 from consilium.accounts.services import api_token_create
@@ -140,3 +142,61 @@ def test_members_endpoint_hides_people_from_strangers() -> None:
         f"/api/v1/institutions/{institution.pk}/members", HTTP_AUTHORIZATION=f"Bearer {raw}"
     )
     assert response.status_code == 403
+
+
+def test_members_list_query_count_does_not_grow() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    institution = InstitutionFactory()
+    admin = member(Role.INSTITUTION_ADMIN, institution)
+    _t, raw = api_token_create(user=admin, name="x")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    url = f"/api/v1/institutions/{institution.pk}/members"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # the first request also records when the token was last used
+    one = count()
+    for _ in range(19):
+        member(Role.TEACHER, institution)
+    assert count() == one
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.dictionaries(
+        st.sampled_from(
+            [
+                "kind",
+                "country",
+                "name",
+                "short_name",
+                "city",
+                "website",
+                "parent_id",
+                "aliases",
+                "extra",
+            ]
+        ),
+        json_values,
+        max_size=6,
+    )
+)
+def test_random_bodies_never_cause_a_server_error(admin_api, body) -> None:
+    response = _post(admin_api, "/api/v1/institutions/", body)
+    assert response.status_code in (201, 400), response.content[:300]
