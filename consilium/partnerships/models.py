@@ -233,6 +233,7 @@ class Agreement(TimeStampedModel):
             )
         ]
         indexes = [
+            models.Index(fields=["-created_at", "-id"], name="agreement_newest_first"),
             models.Index(fields=["status", "valid_until"]),
             models.Index(fields=["programme", "phase"]),
             models.Index(fields=["kind", "status"]),
