@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "consilium.accounts",
     "consilium.institutions",
     "consilium.partnerships",
+    "consilium.notifications",
     "consilium.demo",
 ]
 

@@ -1,3 +1,4 @@
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from consilium.core import access
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """What the base layout needs: navigation permissions and the language list."""
+    """What the base layout needs: navigation permissions, the language list, unread count."""
     user = getattr(request, "user", None)
     perms = {}
     if user is not None:
@@ -16,4 +17,18 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "create": access.can(user, "institution.create"),
             "admin": access.can(user, "admin.site"),
         }
-    return {"nav_perms": perms, "site_languages": settings.LANGUAGES}
+
+    @cache
+    def unread_notifications() -> int:
+        # Called by the template only where it is shown, and counted once per request.
+        if user is None or not user.is_authenticated:
+            return 0
+        from consilium.notifications.selectors import unread_count
+
+        return unread_count(user)
+
+    return {
+        "nav_perms": perms,
+        "site_languages": settings.LANGUAGES,
+        "unread_notifications": unread_notifications,
+    }

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consilium.core.access import requires
+from consilium.notifications import selectors, services
+
+
+@requires("signed_in")
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications_of(request.user), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@require_POST
+@requires("signed_in")
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.mark_all_read(user=request.user)  # type: ignore[arg-type]
+    if count:
+        messages.success(request, _("All notifications are marked read."))
+    return redirect("notifications:list")
