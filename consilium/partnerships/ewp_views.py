@@ -1,16 +1,95 @@
-"""Erasmus Without Paper IIA export and import (being written)."""
+"""Erasmus Without Paper: an agreement as an EWP IIA (v7) file, and IIA files imported."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from consilium.core import access
 from consilium.core.access import requires
+from consilium.core.forms import StyledFormMixin
+from consilium.partnerships import ewp
+from consilium.partnerships.models import Agreement
 from consilium.partnerships.views import _agreement
+
+
+class IiaUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("IIA file (XML)"),
+        help_text=gettext_lazy(
+            "An EWP Interinstitutional Agreements get response, version 7, of at most 2 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        too_big = _("The file is larger than %(size)s MB.") % {
+            "size": ewp.MAX_UPLOAD_BYTES // (1024 * 1024)
+        }
+        if upload.size > ewp.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_big)
+        data: bytes = upload.read(ewp.MAX_UPLOAD_BYTES + 1)
+        if len(data) > ewp.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_big)
+        return data
+
+
+def _own_institutions(request: HttpRequest) -> set[int]:
+    return set(access.grants(request.user).by_institution)
 
 
 @requires("agreement.view", obj=_agreement)
 def iia_export(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    try:
+        data = ewp.export_agreement(agreement, local_institution_ids=_own_institutions(request))
+    except ewp.NotAnIia as refused:
+        # There is no IIA for this agreement at all: the address leads nowhere.
+        for problem in refused.problems:
+            messages.error(request, problem)
+        return render(request, "404.html", status=404)
+    except ewp.EwpError as refused:
+        for problem in refused.problems:
+            messages.error(request, problem)
+        return redirect("partnerships:agreement_detail", pk=agreement.pk)
+    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="iia-{agreement.pk}.xml"'
+    return response
 
 
 @requires("agreement.create")
 def iia_import(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    form = IiaUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = ewp.import_iias(
+                form.cleaned_data["file"],
+                by=request.user,
+                own_institution_ids=_own_institutions(request),
+            )
+        except ewp.EwpError as refused:
+            for problem in refused.problems:
+                form.add_error(None, problem)
+        else:
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            count = len(result.agreements)
+            messages.success(
+                request,
+                ngettext(
+                    "Imported %(count)s draft agreement: %(titles)s.",
+                    "Imported %(count)s draft agreements: %(titles)s.",
+                    count,
+                )
+                % {"count": count, "titles": "; ".join(a.title for a in result.agreements)},
+            )
+            if count == 1:
+                return redirect("partnerships:agreement_detail", pk=result.agreements[0].pk)
+            return redirect("partnerships:agreement_list")
+    context: dict[str, Any] = {"form": form, "max_mb": ewp.MAX_UPLOAD_BYTES // (1024 * 1024)}
+    return render(request, "partnerships/iia_import.html", context)
