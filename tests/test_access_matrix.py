@@ -320,6 +320,8 @@ VIEW_ROUTES = [
     Route("partnerships:programme_report", members_of_own, kwargs=programme_pk),
     Route("partnerships:programme_report_pdf", members_of_own, kwargs=programme_pk, ok=(200,)),
     Route("partnerships:network", members_of_own),
+    Route("notifications:list", signed_in),
+    Route("notifications:mark_all_read", signed_in, "post"),
 ]
 
 
@@ -331,6 +333,7 @@ class ApiRoute:
     url: Callable[[World], str]
     body: Callable[[World], dict[str, Any]] | None = None
     label: str = ""
+    form: Callable[[World], dict[str, Any]] | None = None  # a multipart POST instead of JSON
 
     @property
     def id(self) -> str:
@@ -339,6 +342,62 @@ class ApiRoute:
 
 def _institution_body(w: World) -> dict[str, Any]:
     return {"kind": "college", "country": "KZ", "name": {"en": "Brand New College"}}
+
+
+PS = "/api/v1/partnerships"
+
+
+def _draft(tail: str = "") -> Callable[[World], str]:
+    return lambda w: f"{PS}/agreements/{w.draft.pk}{tail}"
+
+
+def _hidden(tail: str = "") -> Callable[[World], str]:
+    return lambda w: f"{PS}/agreements/{w.hidden.pk}{tail}"
+
+
+def _programme(tail: str = "") -> Callable[[World], str]:
+    return lambda w: f"{PS}/programmes/{w.programme.pk}{tail}"
+
+
+def _agreement_body(w: World) -> dict[str, Any]:
+    return {
+        "kind": "memorandum",
+        "title": {"en": "New memorandum"},
+        "parties": [
+            {"institution_id": w.own.pk, "role": "domestic"},
+            {"institution_id": w.other.pk, "role": "partner"},
+        ],
+    }
+
+
+def _in_force(w: World) -> dict[str, Any]:
+    """Carry the draft to active through the services, so that it may be renewed."""
+    from django.utils import timezone
+
+    from consilium.partnerships import services as ps
+
+    by = w.users[Role.NETWORK_ADMIN.value]
+    ps.agreement_transition(agreement=w.draft, to="negotiating", by=by)
+    for party in w.draft.parties.all():
+        ps.agreement_approve(agreement=w.draft, party=party, by=by, version_number=1)
+    ps.agreement_transition(
+        agreement=w.draft, to="signed", by=by, data={"signed_on": timezone.localdate()}
+    )
+    ps.agreement_transition(agreement=w.draft, to="active", by=by)
+    return {"valid_from": "2030-01-01"}
+
+
+def _analysis_body(w: World) -> dict[str, Any]:
+    from consilium.partnerships import services as ps
+
+    area = ps.priority_area_add(programme=w.programme, names={"en": "Area"})
+    return {"area_id": area.pk, "situation": "As it is"}
+
+
+def _upload(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"kind": "annex", "title": "Annex", "file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 b")}
 
 
 API_ROUTES = [
@@ -382,6 +441,170 @@ API_ROUTES = [
         label="other",
     ),
     ApiRoute("GET", "/api/v1/me/", signed_in, lambda w: "/api/v1/me/"),
+    # --- partnerships ---
+    ApiRoute("GET", f"{PS}/programmes/", members_of_own, lambda w: f"{PS}/programmes/"),
+    ApiRoute(
+        "POST",
+        f"{PS}/programmes/",
+        network_admin,
+        lambda w: f"{PS}/programmes/",
+        lambda w: {
+            "owner_id": w.programme.owner_id,
+            "title": {"en": "New programme"},
+            "starts_on": "2020-01-01",
+        },
+    ),
+    ApiRoute("GET", f"{PS}/programmes/{{pk}}", members_of_own, _programme()),
+    ApiRoute(
+        "PATCH",
+        f"{PS}/programmes/{{pk}}",
+        network_admin,
+        _programme(),
+        lambda w: {"funding_frame": "World Bank"},
+    ),
+    ApiRoute(
+        "POST",
+        f"{PS}/programmes/{{pk}}/phases",
+        network_admin,
+        _programme("/phases"),
+        lambda w: {
+            "number": 1,
+            "title": {"en": "Phase"},
+            "starts_on": "2016-01-01",
+            "ends_on": "2016-12-31",
+        },
+    ),
+    ApiRoute(
+        "POST",
+        f"{PS}/programmes/{{pk}}/areas",
+        network_admin,
+        _programme("/areas"),
+        lambda w: {"name": {"en": "Area"}},
+    ),
+    ApiRoute(
+        "POST",
+        f"{PS}/programmes/{{pk}}/funders",
+        network_admin,
+        _programme("/funders"),
+        lambda w: {"source": "World Bank"},
+    ),
+    ApiRoute("GET", f"{PS}/programmes/{{pk}}/report", members_of_own, _programme("/report")),
+    ApiRoute("GET", f"{PS}/agreements/", members_of_own, lambda w: f"{PS}/agreements/"),
+    ApiRoute(
+        "POST",
+        f"{PS}/agreements/",
+        coordinators_anywhere,
+        lambda w: f"{PS}/agreements/",
+        _agreement_body,
+    ),
+    ApiRoute("GET", f"{PS}/agreements/{{pk}}", members_of_own, _draft()),
+    ApiRoute("GET", f"{PS}/agreements/{{pk}}", network_readers, _hidden(), label="hidden"),
+    ApiRoute(
+        "PUT",
+        f"{PS}/agreements/{{pk}}",
+        coordinators_anywhere,
+        _draft(),
+        lambda w: {**_agreement_body(w), "revision": w.draft.revision},
+    ),
+    ApiRoute(
+        "PATCH",
+        f"{PS}/agreements/{{pk}}",
+        coordinators_anywhere,
+        _draft(),
+        lambda w: {"revision": w.draft.revision, "summary": "Changed"},
+    ),
+    ApiRoute(
+        "PATCH",
+        f"{PS}/agreements/{{pk}}",
+        network_admin,
+        _hidden(),
+        lambda w: {"revision": w.hidden.revision, "summary": "Changed"},
+        label="hidden",
+    ),
+    ApiRoute(
+        "POST",
+        f"{PS}/agreements/{{pk}}/approve",
+        own_party_coordinators,
+        _draft("/approve"),
+        lambda w: {"party_id": w.draft.parties.get(institution=w.own).pk, "version": 1},
+    ),
+    ApiRoute(
+        "POST",
+        f"{PS}/agreements/{{pk}}/transition",
+        coordinators_anywhere,
+        _draft("/transition"),
+        lambda w: {"to": "negotiating"},
+    ),
+    ApiRoute(
+        "POST", f"{PS}/agreements/{{pk}}/renew", coordinators_anywhere, _draft("/renew"), _in_force
+    ),
+    ApiRoute("GET", f"{PS}/agreements/{{pk}}/versions", members_of_own, _draft("/versions")),
+    ApiRoute(
+        "GET",
+        f"{PS}/agreements/{{pk}}/versions",
+        network_readers,
+        _hidden("/versions"),
+        label="hidden",
+    ),
+    ApiRoute(
+        "GET", f"{PS}/agreements/{{pk}}/versions/{{number}}", members_of_own, _draft("/versions/1")
+    ),
+    ApiRoute("GET", f"{PS}/agreements/{{pk}}/diff", members_of_own, _draft("/diff")),
+    ApiRoute(
+        "GET", f"{PS}/agreements/{{pk}}/recommendations", members_of_own, _draft("/recommendations")
+    ),
+    ApiRoute(
+        "POST",
+        f"{PS}/agreements/{{pk}}/recommendations",
+        coordinators_anywhere,
+        _draft("/recommendations"),
+        lambda w: {"text": "Do more"},
+    ),
+    ApiRoute(
+        "PATCH",
+        f"{PS}/agreements/{{pk}}/recommendations/{{recommendation_id}}",
+        coordinators_anywhere,
+        lambda w: f"{PS}/agreements/{w.draft.pk}/recommendations/{w.recommendation.pk}",
+        lambda w: {"status": "in_progress"},
+    ),
+    ApiRoute("GET", f"{PS}/agreements/{{pk}}/work-items", members_of_own, _draft("/work-items")),
+    ApiRoute(
+        "POST",
+        f"{PS}/agreements/{{pk}}/work-items",
+        coordinators_anywhere,
+        _draft("/work-items"),
+        lambda w: {"kind": "goal", "title": "Goal", "period": "2016"},
+    ),
+    ApiRoute("GET", f"{PS}/agreements/{{pk}}/analyses", members_of_own, _draft("/analyses")),
+    ApiRoute(
+        "POST",
+        f"{PS}/agreements/{{pk}}/analyses",
+        coordinators_anywhere,
+        _draft("/analyses"),
+        _analysis_body,
+    ),
+    ApiRoute("GET", f"{PS}/agreements/{{pk}}/documents", members_of_own, _draft("/documents")),
+    ApiRoute(
+        "GET",
+        f"{PS}/agreements/{{pk}}/documents",
+        network_readers,
+        _hidden("/documents"),
+        label="hidden",
+    ),
+    ApiRoute(
+        "POST",
+        f"{PS}/agreements/{{pk}}/documents",
+        coordinators_anywhere,
+        _draft("/documents"),
+        form=_upload,
+    ),
+    ApiRoute(
+        "GET",
+        f"{PS}/agreements/{{pk}}/documents/{{document_id}}/file",
+        members_of_own,
+        lambda w: f"{PS}/agreements/{w.draft.pk}/documents/{w.document.pk}/file",
+    ),
+    ApiRoute("GET", f"{PS}/network", members_of_own, lambda w: f"{PS}/network"),
     ApiRoute("GET", "/api/v1/openapi.json", everyone, lambda w: "/api/v1/openapi.json"),
     ApiRoute("GET", "/api/v1/docs", everyone, lambda w: "/api/v1/docs"),
 ]
@@ -441,7 +664,7 @@ def test_every_api_operation_is_in_the_matrix() -> None:
     covered = {
         (r.method, r.path)
         for r in API_ROUTES
-        if r.path.startswith("/api/v1/institutions") or r.path.startswith("/api/v1/me")
+        if r.path.startswith(("/api/v1/institutions", "/api/v1/me", "/api/v1/partnerships"))
     }
     assert operations == covered
 
@@ -488,14 +711,17 @@ def test_api_access(route: ApiRoute, persona: str) -> None:
         _token, raw = api_token_create(user=user, name="matrix")
         headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     client = Client()
-    body = route.body(world) if route.body else None
-    response = client.generic(
-        route.method,
-        route.url(world),
-        data=__import__("json").dumps(body) if body is not None else "",
-        content_type="application/json",
-        **headers,
-    )
+    if route.form is not None:
+        response = client.post(route.url(world), route.form(world), **headers)
+    else:
+        body = route.body(world) if route.body else None
+        response = client.generic(
+            route.method,
+            route.url(world),
+            data=__import__("json").dumps(body) if body is not None else "",
+            content_type="application/json",
+            **headers,
+        )
     if route.allowed(persona):
         assert response.status_code in (200, 201), (persona, response.content[:300])
     elif persona == "anonymous":
