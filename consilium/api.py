@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from consilium.core.api_auth import token_auth
@@ -45,7 +45,7 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         loc = [
             str(part)
             for part in error.get("loc", [])
-            if part not in ("body", "query", "path", "payload")
+            if part not in ("body", "query", "path", "payload", "form", "file")
         ]
         errors.setdefault(".".join(loc) or "__all__", []).append(_schema_message(error))
     return api.create_response(
@@ -66,6 +66,16 @@ def _schema_message(error: dict[str, Any]) -> str:
     if "json" in kind:
         return _("The request body is not valid JSON.")
     return _("This value is not valid.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # ninja's "Cannot parse request body"
+        message = _("The request body is not valid JSON.")
+        return api.create_response(
+            request, {"detail": message, "errors": {"__all__": [message]}}, status=400
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

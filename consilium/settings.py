@@ -159,6 +159,7 @@ LANGUAGE_COOKIE_NAME = "consilium_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["consilium.formats"]
 USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -169,6 +169,13 @@ def _creates_agreements(user: AnyUser, g: Grants, obj: Any) -> bool:
     )
 
 
+def _proposes_between(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """``obj`` is the parties' institution ids: the proposer must speak for one of them."""
+    if g.is_network_admin:
+        return True
+    return any(g.at(institution_id) & COORDINATOR_ROLES for institution_id in obj or ())
+
+
 def _manages_programmes(user: AnyUser, g: Grants, obj: Any) -> bool:
     if g.is_network_admin:
         return True
@@ -203,6 +210,7 @@ RULES: dict[str, Rule] = {
     "programme.manage": _manages_programmes,
     "agreement.list": _member_anywhere,
     "agreement.create": _creates_agreements,
+    "agreement.propose": _proposes_between,
     "agreement.view": _reads_agreement,
     "agreement.edit": _coordinates_party,
     "agreement.documents": _sees_agreement_documents,

@@ -108,3 +108,8 @@ def search_document(*texts: str | None) -> str:
                 keys.append(key)
     # Separated so that a query never matches across two different names.
     return " | ".join(keys)
+
+
+def is_number(value: str) -> bool:
+    """True for a plain non-negative integer in ASCII digits (``"²"`` and ``"١"`` are not)."""
+    return value.isascii() and value.isdecimal() and len(value) < 18

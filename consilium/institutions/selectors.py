@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from consilium.core import access
+from consilium.core.text import is_number as _is_number
 from consilium.core.text import search_key
 from consilium.institutions.countries import COUNTRY_CODES
 from consilium.institutions.models import Institution, InstitutionKind, Invitation, Membership
@@ -32,7 +33,7 @@ class DirectoryFilter:
             q=(params.get("q", "") or "")[:200],
             kind=kind if kind in InstitutionKind.values else "",
             country=country if country in COUNTRY_CODES else "",
-            parent=int(parent_raw) if str(parent_raw).isdigit() else None,
+            parent=int(parent_raw) if _is_number(str(parent_raw)) else None,
         )
 
 

@@ -1007,7 +1007,9 @@ def _conflict(pk: int) -> Status:
 @router.post("/agreements/", response={201: AgreementOut}, summary="Propose an agreement")
 def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
     access.require(request.user, "agreement.create")
-    agreement = services.agreement_create(by=_user(request), **_full(payload))
+    fields = _full(payload)
+    services.check_proposer(request.user, fields["parties"])
+    agreement = services.agreement_create(by=_user(request), **fields)
     return Status(201, _detail(request.user, _fetch(request.user, agreement.pk)))
 
 

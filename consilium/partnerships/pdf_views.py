@@ -1,16 +1,52 @@
-"""PDF summaries (being written)."""
+"""PDF summaries of an agreement and of a programme report, in the reader's language."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from consilium.core.access import requires
+from consilium.partnerships import selectors, services
+from consilium.partnerships.models import Agreement, Programme
+from consilium.partnerships.pdf import pdf_response, render_pdf
 from consilium.partnerships.views import _agreement, _programme
+
+
+def _stamp() -> str:
+    return get_language() or "en"
 
 
 @requires("agreement.view", obj=_agreement)
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+    version = services.current_version(agreement)
+    approvals = (
+        {a.party_id: a for a in version.approvals.select_related("approved_by")} if version else {}
+    )
+    parties = [
+        {"party": party, "approval": approvals.get(party.pk)} for party in agreement.parties.all()
+    ]
+    context = {
+        "agreement": agreement,
+        "parties": parties,
+        "version": version,
+        "forms": [f.get_form_display() for f in agreement.forms.all()],
+        "funding": agreement.funding_lines.all(),
+        "analyses": agreement.analyses.select_related("area"),
+        "recommendations": agreement.recommendations.select_related("area", "owner"),
+        "work_items": agreement.work_items.select_related("phase"),
+        "today": timezone.localdate(),
+    }
+    data = render_pdf("partnerships/pdf/agreement.html", context, request)
+    return pdf_response(data, f"agreement-{agreement.pk}-{_stamp()}.pdf")
 
 
 @requires("programme.view", obj=_programme)
 def programme_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    programme: Programme = request.access_object  # type: ignore[attr-defined]
+    context = {
+        "programme": programme,
+        "report": selectors.programme_report(request.user, programme),
+        "today": timezone.localdate(),
+    }
+    data = render_pdf("partnerships/pdf/programme_report.html", context, request)
+    return pdf_response(data, f"programme-{programme.pk}-report-{_stamp()}.pdf")

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from consilium.core import access
+from consilium.core.text import is_number as _is_number
 from consilium.institutions.countries import COUNTRY_CODES
 from consilium.partnerships import lifecycle
 from consilium.partnerships.models import (
@@ -27,7 +29,7 @@ ENDING_SOON_DAYS = 90
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
+    return int(value) if _is_number(str(value or "")) else None
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,20 @@ def agreements_of_institution(user: Any, institution: Any) -> QuerySet[Agreement
 def programme_list(user: Any) -> QuerySet[Programme]:
     return (
         Programme.objects.select_related("owner")
-        .annotate(agreement_count=Count("agreements", distinct=True))
+        .annotate(
+            # Only the agreements this user may see: the count must not reveal hidden ones.
+            agreement_count=Coalesce(
+                Subquery(
+                    access.visible_agreements(user)
+                    .filter(programme=OuterRef("pk"))
+                    .order_by()
+                    .values("programme")
+                    .annotate(n=Count("id"))
+                    .values("n")[:1]
+                ),
+                0,
+            )
+        )
         .order_by("-starts_on", "id")
     )
 
@@ -172,7 +187,9 @@ def programme_report(user: Any, programme: Programme) -> list[dict[str, Any]]:
                 "agreement": agreement,
                 "periods": sorted(periods.items()),
                 "recommendations": recommendations,
-                "open_recommendations": sum(1 for r in recommendations if r.status != "done"),
+                "open_recommendations": sum(
+                    1 for r in recommendations if r.status not in ("done", "dropped")
+                ),
             }
         )
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -65,6 +66,7 @@ def programme_create(
     funding_frame: str = "",
     by: User | None = None,
 ) -> Programme:
+    _check_period(starts_on, ends_on)
     programme = Programme(
         owner=owner,
         starts_on=starts_on,
@@ -87,6 +89,7 @@ def programme_update(
     for key in ("starts_on", "ends_on", "funding_frame", "owner"):
         if key in data:
             setattr(programme, key, data[key])
+    _check_period(programme.starts_on, programme.ends_on)
     _set_translations(programme, "title", data.get("titles") or {})
     _set_translations(programme, "description", data.get("descriptions") or {})
     _require_english(programme, "title")
@@ -105,6 +108,11 @@ def phase_add(
     ends_on: date,
     descriptions: dict[str, str] | None = None,
 ) -> Phase:
+    _check_period(starts_on, ends_on)
+    if programme.phases.filter(number=number).exists():
+        raise ValidationError(
+            {"number": [_("This programme already has a phase %(number)s.") % {"number": number}]}
+        )
     phase = Phase(programme=programme, number=number, starts_on=starts_on, ends_on=ends_on)
     _set_translations(phase, "title", titles)
     _set_translations(phase, "description", descriptions or {})
@@ -130,6 +138,8 @@ def priority_area_add(*, programme: Programme, names: dict[str, str]) -> Priorit
 def funder_add(
     *, programme: Programme, source: str, amount: Decimal | None = None, currency: str = ""
 ) -> ProgrammeFunder:
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": [_("The amount must be zero or more.")]})
     funder = ProgrammeFunder(
         programme=programme, source=source.strip(), amount=amount, currency=currency.upper()
     )
@@ -158,6 +168,11 @@ class FundingData:
     currency: str
     period_start: date | None = None
     period_end: date | None = None
+
+
+def _check_period(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": [_("The end cannot come before the start.")]})
 
 
 def _set_translations(obj: Any, base: str, values: dict[str, str]) -> None:
@@ -294,19 +309,22 @@ def _write_content(
     forms: list[str],
     funding: list[FundingData],
 ) -> None:
-    agreement.parties.all().delete()
+    # Parties are updated in place, matched by institution, so that their ids (and the
+    # approvals of earlier versions that point at them) survive an edit.
+    existing = {p.institution_id: p for p in agreement.parties.all()}
+    keep = {party.institution.pk for party in parties}
+    agreement.parties.exclude(institution_id__in=keep).delete()
     for order, party in enumerate(parties):
-        row = AgreementParty(
-            agreement=agreement,
-            institution=party.institution,
-            role=party.role,
-            signatory=party.signatory.strip(),
-            signatory_title=party.signatory_title.strip(),
-            contact_name=party.contact_name.strip(),
-            contact_email=party.contact_email.strip(),
-            order=order,
+        row = existing.get(party.institution.pk) or AgreementParty(
+            agreement=agreement, institution=party.institution
         )
-        row.full_clean(exclude=["agreement"])
+        row.role = party.role
+        row.signatory = party.signatory.strip()
+        row.signatory_title = party.signatory_title.strip()
+        row.contact_name = party.contact_name.strip()
+        row.contact_email = party.contact_email.strip()
+        row.order = order
+        row.full_clean(exclude=["agreement"], validate_unique=False)
         row.save()
     agreement.forms.all().delete()
     AgreementForm.objects.bulk_create(
@@ -314,7 +332,7 @@ def _write_content(
     )
     agreement.funding_lines.all().delete()
     for line in funding:
-        FundingLine.objects.create(
+        funding_line = FundingLine(
             agreement=agreement,
             source=line.source,
             amount=line.amount,
@@ -322,6 +340,8 @@ def _write_content(
             period_start=line.period_start,
             period_end=line.period_end,
         )
+        funding_line.full_clean(exclude=["agreement"])
+        funding_line.save()
 
 
 def _snapshot(agreement: Agreement, by: User | None) -> AgreementVersion:
@@ -337,6 +357,16 @@ def _snapshot(agreement: Agreement, by: User | None) -> AgreementVersion:
         content_hash=digest,
         created_by=by,
     )
+
+
+def check_proposer(user: Any, parties: list[PartyData]) -> None:
+    """Refuse an agreement that the proposer's institution is not a party to."""
+    from consilium.core import access
+
+    if user is not None and not access.can(
+        user, "agreement.propose", [party.institution.pk for party in parties]
+    ):
+        raise ValidationError({"parties": [_("Your institution must be one of the parties.")]})
 
 
 @transaction.atomic
@@ -517,7 +547,7 @@ def _rule_terminated(agreement: Agreement, data: dict[str, Any]) -> None:
         raise ValidationError({"note": [_("Say why the agreement is terminated.")]})
 
 
-RULES = {
+RULES: dict[str, Callable[[Agreement, dict[str, Any]], None]] = {
     AgreementStatus.SIGNED: _rule_signed,
     AgreementStatus.ACTIVE: _rule_active,
     AgreementStatus.EXPIRED: _rule_expired,

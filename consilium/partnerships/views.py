@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
+from consilium.core.text import is_number as _is_number
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.models import Institution
 from consilium.partnerships import exports, lifecycle, selectors, services
@@ -270,6 +271,7 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
         }
         try:
             if agreement is None:
+                services.check_proposer(request.user, party_data)
                 saved = services.agreement_create(by=request.user, **fields)  # type: ignore[arg-type]
                 messages.success(
                     request,
@@ -358,8 +360,8 @@ def agreement_diff(request: HttpRequest, pk: int) -> HttpResponse:
     if not versions:
         raise Http404
     newest = max(versions)
-    a = int(request.GET["a"]) if request.GET.get("a", "").isdigit() else max(newest - 1, 1)
-    b = int(request.GET["b"]) if request.GET.get("b", "").isdigit() else newest
+    a = int(request.GET["a"]) if _is_number(request.GET.get("a", "")) else max(newest - 1, 1)
+    b = int(request.GET["b"]) if _is_number(request.GET.get("b", "")) else newest
     if a not in versions or b not in versions:
         raise Http404
     institutions = dict(
@@ -617,9 +619,8 @@ def _save_programme(request: HttpRequest, programme: Programme | None) -> HttpRe
     form = ProgrammeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if programme is None and not access.can(
-            request.user, "programme.manage", Programme(owner=data["owner"])
-        ):
+        # Whoever sets up or edits a programme must also manage its (new) owner.
+        if not access.can(request.user, "programme.manage", Programme(owner=data["owner"])):
             form.add_error("owner", _("You may set up programmes only for your own ministry."))
         else:
             try:

@@ -44,10 +44,9 @@ def test_404_page_in_every_language(client, lang) -> None:
 @override_settings(DEBUG=False)
 def test_500_page_is_friendly(client) -> None:
     from django.test import RequestFactory
+    from django.utils import translation
 
     from consilium.core.views import error_500
-
-    from django.utils import translation
 
     for lang in LANGS:
         with translation.override(lang):

@@ -1,9 +1,9 @@
 import json
 
 import pytest
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from django.test import Client
 
 from consilium.accounts.services import api_token_create
 from consilium.core.roles import Role

@@ -79,12 +79,16 @@ def problems_of(response: Any) -> list[str]:
     ]
 
 
-def partners_from_example() -> None:
-    """Institutions whose websites give the example's hei-ids uw.edu.pl and hibo.no."""
-    InstitutionFactory(
+def partners_from_example() -> Any:
+    """Institutions whose websites give the example's hei-ids uw.edu.pl and hibo.no.
+
+    Returns Warsaw, whose coordinator may import the agreement (a proposer must be a party).
+    """
+    warsaw = InstitutionFactory(
         name_en="University of Warsaw", country="PL", website="https://www.uw.edu.pl/"
     )
     InstitutionFactory(name_en="Bergen University College", country="NO", website="http://hibo.no")
+    return warsaw
 
 
 # --- identifiers -------------------------------------------------------------------------
@@ -229,8 +233,7 @@ def test_an_export_the_schema_refuses_is_not_produced(monkeypatch) -> None:
 
 @needs_shared
 def test_the_official_example_imports_as_a_draft() -> None:
-    partners_from_example()
-    coordinator = member(Role.PARTNERSHIP_COORDINATOR)
+    coordinator = member(Role.PARTNERSHIP_COORDINATOR, partners_from_example())
     response = upload(signed_in(coordinator), official_example())
     assert response.status_code == 302, problems_of(response) if response.context else None
     agreement = Agreement.objects.get(kind="erasmus_iia")
@@ -394,9 +397,9 @@ def test_all_or_nothing_when_one_of_several_iias_fails() -> None:
 
 @needs_shared
 def test_a_wrong_iia_hash_imports_with_a_warning() -> None:
-    partners_from_example()
+    warsaw = partners_from_example()
     data = _example_with(b"<iia-hash>e950", b"<iia-hash>0000")
-    client = signed_in(member(Role.PARTNERSHIP_COORDINATOR))
+    client = signed_in(member(Role.PARTNERSHIP_COORDINATOR, warsaw))
     response = client.post(
         reverse("partnerships:iia_import"),
         {"file": SimpleUploadedFile("iia.xml", data)},
@@ -455,3 +458,12 @@ def test_the_import_page_shows_the_form() -> None:
     )
     assert response.status_code == 200
     assert 'enctype="multipart/form-data"' in response.content.decode()
+
+
+@needs_shared
+def test_a_coordinator_of_neither_partner_cannot_import() -> None:
+    partners_from_example()
+    response = upload(signed_in(member(Role.PARTNERSHIP_COORDINATOR)), official_example())
+    assert response.status_code == 200
+    assert "must be one of the parties" in response.content.decode()
+    assert not Agreement.objects.exists()

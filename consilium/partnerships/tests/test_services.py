@@ -262,3 +262,50 @@ def test_version_diff_names_each_changed_field() -> None:
     older, newer = agreement.versions.order_by("number")
     fields = {c["field"] for c in services.version_diff(older.content, newer.content)}
     assert fields == {"number", "title.en"}
+
+
+def test_parties_keep_their_identity_and_old_approvals_across_edits() -> None:
+    agreement = make_agreement()
+    approve_all(agreement)
+    party_ids = sorted(agreement.parties.values_list("pk", flat=True))
+    _edit(agreement, number="V2")
+    assert sorted(agreement.parties.values_list("pk", flat=True)) == party_ids
+    first = agreement.versions.get(number=1)
+    assert first.approvals.count() == 2
+
+
+def test_phases_and_programmes_check_their_dates() -> None:
+    owner = InstitutionFactory(kind="ministry")
+    with pytest.raises(ValidationError) as exc:
+        services.programme_create(
+            owner=owner, titles={"en": "P"}, starts_on=date(2020, 1, 1), ends_on=date(2019, 1, 1)
+        )
+    assert "ends_on" in exc.value.message_dict
+    programme = services.programme_create(
+        owner=owner, titles={"en": "P"}, starts_on=date(2020, 1, 1)
+    )
+    with pytest.raises(ValidationError):
+        services.phase_add(
+            programme=programme,
+            number=1,
+            titles={"en": "I"},
+            starts_on=date(2020, 2, 1),
+            ends_on=date(2020, 1, 1),
+        )
+    services.phase_add(
+        programme=programme,
+        number=1,
+        titles={"en": "I"},
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2020, 12, 31),
+    )
+    with pytest.raises(ValidationError, match="already has a phase"):
+        services.phase_add(
+            programme=programme,
+            number=1,
+            titles={"en": "Again"},
+            starts_on=date(2020, 1, 1),
+            ends_on=date(2020, 12, 31),
+        )
+    with pytest.raises(ValidationError):
+        services.funder_add(programme=programme, source="Bank", amount=Decimal("-5"))

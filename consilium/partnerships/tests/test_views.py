@@ -417,3 +417,68 @@ def test_anonymous_and_roleless_cannot_see_agreements(client) -> None:
     assert client.get(url).status_code == 302
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
+
+
+def test_a_coordinator_proposes_only_agreements_their_institution_is_party_to(client) -> None:
+    a, b = InstitutionFactory(), InstitutionFactory()
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR))
+    response = client.post(
+        reverse("partnerships:agreement_create"), _form([(a, "domestic"), (b, "foreign")])
+    )
+    assert response.status_code == 200
+    assert "must be one of the parties" in response.content.decode()
+    assert Agreement.objects.count() == 0
+
+
+@pytest.mark.parametrize("params", [{"programme": "²"}, {"partner": "١٢"}, {"page": "x"}])
+def test_odd_digits_in_filters_are_ignored(client, params) -> None:
+    client.force_login(member(Role.MINISTRY_OBSERVER))
+    assert client.get(reverse("partnerships:agreement_list"), params).status_code == 200
+    assert client.get(reverse("partnerships:network"), params).status_code == 200
+
+
+def test_odd_digits_in_the_diff_are_ignored(client) -> None:
+    agreement = make_agreement()
+    client.force_login(member(Role.MINISTRY_OBSERVER))
+    url = reverse("partnerships:agreement_diff", args=[agreement.pk])
+    assert client.get(url, {"a": "²", "b": "1"}).status_code == 200
+
+
+def test_programme_counts_only_agreements_the_reader_may_see(client) -> None:
+    from consilium.partnerships import services
+
+    programme = services.programme_create(
+        owner=InstitutionFactory(kind="ministry"), titles={"en": "P"}, starts_on=date(2016, 1, 1)
+    )
+    make_agreement(programme=programme)
+    make_agreement(programme=programme, is_public=False)
+    client.force_login(member(Role.TEACHER))
+    page = client.get(reverse("partnerships:programme_list"))
+    assert [p.agreement_count for p in page.context["page"].object_list] == [1]
+
+
+def test_a_ministry_admin_cannot_move_a_programme_to_another_owner(client) -> None:
+    from consilium.partnerships import services
+
+    ministry, elsewhere = InstitutionFactory(kind="ministry"), InstitutionFactory(kind="ministry")
+    programme = services.programme_create(
+        owner=ministry, titles={"en": "P"}, starts_on=date(2016, 1, 1)
+    )
+    client.force_login(member(Role.INSTITUTION_ADMIN, ministry))
+    data = {
+        "owner": elsewhere.pk,
+        "starts_on": "2016-01-01",
+        "title_en": "P",
+        "title_ru": "",
+        "title_uk": "",
+        "title_kk": "",
+        "description_en": "",
+        "description_ru": "",
+        "description_uk": "",
+        "description_kk": "",
+        "funding_frame": "",
+    }
+    response = client.post(reverse("partnerships:programme_edit", args=[programme.pk]), data)
+    assert response.status_code == 200
+    programme.refresh_from_db()
+    assert programme.owner == ministry
