@@ -97,7 +97,7 @@ class InvitationForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, roles: list[tuple[str, Any]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if roles is not None:
-            self.fields["role"].choices = roles  # type: ignore[attr-defined]
+            self.fields["role"].choices = [("", _("Choose a role…")), *roles]  # type: ignore[attr-defined]
 
 
 class RoleForm(StyledFormMixin, forms.Form):

@@ -21,8 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
-from consilium.core.access import forget_grants
-from consilium.core.roles import Role
+from consilium.core.access import forget_grants, grants
+from consilium.core.roles import NETWORK_ROLES, Role
 from consilium.core.tasks import send_email
 from consilium.core.text import search_document, search_key
 from consilium.institutions.models import Institution, Invitation, Membership
@@ -142,8 +142,7 @@ def invitation_create(
     *, institution: Institution, email: str, role: str, invited_by: User
 ) -> InvitationSent:
     email = email.strip().lower()
-    if role not in Role.values:
-        raise ValidationError({"role": [_("Choose a role from the list.")]})
+    _check_grantable(role, invited_by)
     if Membership.objects.filter(
         institution=institution, role=role, user__email__iexact=email
     ).exists():
@@ -263,6 +262,25 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
     return invitation
 
 
+def grantable_roles(user: User) -> list[tuple[str, Any]]:
+    """The roles this user may give: network-wide ones only by a network administrator."""
+    network_admin = grants(user).is_network_admin
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if network_admin or value not in NETWORK_ROLES
+    ]
+
+
+def _check_grantable(role: str, by: User) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": [_("Choose a role from the list.")]})
+    if role in NETWORK_ROLES and not grants(by).is_network_admin:
+        raise ValidationError(
+            {"role": [_("Only a network administrator may give a network-wide role.")]}
+        )
+
+
 def _last_admin_guard(membership: Membership, new_role: str | None) -> None:
     if membership.role != Role.INSTITUTION_ADMIN or new_role == Role.INSTITUTION_ADMIN:
         return
@@ -278,8 +296,9 @@ def _last_admin_guard(membership: Membership, new_role: str | None) -> None:
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if role not in Role.values:
-        raise ValidationError({"role": [_("Choose a role from the list.")]})
+    _check_grantable(role, by)
+    if membership.role in NETWORK_ROLES and not grants(by).is_network_admin:
+        raise ValidationError({"role": [_("Only a network administrator may change this role.")]})
     if role == membership.role:
         return membership
     if Membership.objects.filter(
@@ -295,6 +314,8 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role in NETWORK_ROLES and not grants(by).is_network_admin:
+        raise ValidationError(_("Only a network administrator may change this role."))
     _last_admin_guard(membership, None)
     membership.delete()
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
-from consilium.core.roles import Role
+from consilium.core.roles import NETWORK_ROLES
 from consilium.core.sections import render_institution_sections
 from consilium.institutions import selectors, services, spreadsheets
 from consilium.institutions.countries import COUNTRIES
@@ -85,8 +85,9 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manages_people": manages,
         "can_edit": access.can(user, "institution.change", institution),
         "invitations": selectors.open_invitations_of(institution) if manages else None,
-        "invite_form": InvitationForm() if manages else None,
-        "roles": Role.choices,
+        "invite_form": InvitationForm(roles=services.grantable_roles(user)) if manages else None,
+        "roles": services.grantable_roles(user) if manages else [],
+        "locked_roles": [] if access.grants(user).is_network_admin else list(NETWORK_ROLES),
         "module_sections": render_institution_sections(request, institution),
     }
     return render(request, "institutions/detail.html", context)
@@ -196,7 +197,7 @@ def institution_export(request: HttpRequest, fmt: str) -> HttpResponse | Streami
 @requires("institution.people.manage", obj=_institution)
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
-    form = InvitationForm(request.POST)
+    form = InvitationForm(request.POST, roles=services.grantable_roles(request.user))  # type: ignore[arg-type]
     if form.is_valid():
         try:
             sent = services.invitation_create(

@@ -153,3 +153,42 @@ def test_cancelled_invitation_no_longer_works(client, institution, admin, invite
     client.post(reverse("institutions:invitation_cancel", args=[institution.pk, invitation.pk]))
     client.logout()
     assert client.get(path).status_code == 410
+
+
+@pytest.mark.parametrize("role", ["network_admin", "ministry_observer"])
+def test_an_institution_admin_cannot_give_network_wide_roles(
+    client, institution, admin, invite, role
+) -> None:
+    response = invite(institution, email="climber@example.org", role=role)
+    assert Invitation.objects.count() == 0
+    assert "Select a valid choice" in response.content.decode()
+    teacher = member(Role.TEACHER, institution)
+    membership = Membership.objects.get(user=teacher)
+    client.post(
+        reverse("institutions:membership_role", args=[institution.pk, membership.pk]),
+        {"role": role},
+    )
+    membership.refresh_from_db()
+    assert membership.role == "teacher"
+    page = client.get(reverse("institutions:detail", args=[institution.pk])).content.decode()
+    assert f'value="{role}"' not in page
+
+
+def test_an_institution_admin_cannot_remove_a_network_role(client, institution, admin) -> None:
+    observer = member(Role.MINISTRY_OBSERVER, institution)
+    membership = Membership.objects.get(user=observer)
+    client.post(reverse("institutions:membership_remove", args=[institution.pk, membership.pk]))
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_a_network_admin_may_give_network_roles(client, institution) -> None:
+    from consilium.institutions import services
+
+    network_admin = member(Role.NETWORK_ADMIN)
+    sent = services.invitation_create(
+        institution=institution,
+        email="obs@example.org",
+        role="ministry_observer",
+        invited_by=network_admin,
+    )
+    assert sent.invitation.role == "ministry_observer"
