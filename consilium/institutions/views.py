@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
+from consilium.core.history import readable_history
 from consilium.core.roles import NETWORK_ROLES
 from consilium.core.sections import render_institution_sections
 from consilium.institutions import selectors, services, spreadsheets
@@ -132,10 +133,7 @@ def institution_history(request: HttpRequest, pk: int) -> HttpResponse:
     records = list(
         institution.history.select_related("history_user").order_by("-history_date")[:50]
     )
-    changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        diff = newer.diff_against(older).changes if older is not None else []
-        changes.append({"record": newer, "changes": diff})
+    changes = readable_history(records, Institution)
     return render(
         request, "institutions/history.html", {"institution": institution, "changes": changes}
     )

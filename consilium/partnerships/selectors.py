@@ -223,6 +223,7 @@ def network_graph(user: Any, flt: AgreementFilter) -> dict[str, Any]:
                         "target": second.institution_id,
                         "agreement": agreement.pk,
                         "status": agreement.status,
+                        "status_label": str(agreement.get_status_display()),
                         "kind": agreement.kind,
                         "title": agreement.title,
                     }

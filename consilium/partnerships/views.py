@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
+from consilium.core.history import readable_history
 from consilium.core.text import is_number as _is_number
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.models import Institution
@@ -338,10 +339,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
     records = list(agreement.history.select_related("history_user").order_by("-history_date")[:100])
-    changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        diff = newer.diff_against(older).changes if older is not None else []
-        changes.append({"record": newer, "changes": diff})
+    changes = readable_history(records, Agreement)
     return render(
         request,
         "partnerships/agreement_history.html",
@@ -768,12 +766,15 @@ def programme_report(request: HttpRequest, pk: int) -> HttpResponse:
 def network(request: HttpRequest) -> HttpResponse:
     flt = selectors.AgreementFilter.from_params(request.GET)
     graph = selectors.network_graph(request.user, flt)
+    labels = dict(COUNTRIES)
+    countries = sorted({node["country"] for node in graph["nodes"]})
     return render(
         request,
         "partnerships/network.html",
         {
             "graph": graph,
             "filter": flt,
+            "legend": [(code, labels.get(code, code)) for code in countries],
             "programmes": Programme.objects.order_by("-starts_on"),
             "kinds": AgreementKind.choices,
             "statuses": AgreementStatus.choices,

@@ -121,7 +121,8 @@ def test_the_bell_shows_the_unread_count_accessibly(client) -> None:
     client.force_login(me)
     body = client.get("/").content.decode()
     assert reverse("notifications:list") in body
-    assert '<span class="visually-hidden">Notifications</span>' in body
+    assert '<span class="visually-hidden d-none d-lg-inline">Notifications</span>' in body
+    assert '<span class="d-lg-none ms-1">Notifications</span>' in body
     assert "unread)" not in body
 
     for _ in range(3):
