@@ -32,6 +32,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Institution
+        skip_postgeneration_save = True
 
     kind = InstitutionKind.UNIVERSITY
     country = "KZ"
@@ -46,6 +47,13 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def search_text(self) -> str:
         return search_document(self.name_en, self.name_ru)
+
+    @factory.post_generation
+    def _search_words(obj, create, extracted, **kwargs):
+        if create:
+            from consilium.institutions.services import rebuild_search_words
+
+            rebuild_search_words([obj])
 
 
 def member(role: str, institution: Institution | None = None, **user_fields: object) -> User:

@@ -110,6 +110,16 @@ def search_document(*texts: str | None) -> str:
     return " | ".join(keys)
 
 
+def document_words(document: str) -> set[str]:
+    """The distinct words of a search document, cut to the index's width."""
+    return {word[:60] for word in document.replace("|", " ").split()}
+
+
+def prefix_range(word: str) -> tuple[str, str]:
+    """Bounds [low, high) of every string that starts with ``word`` (a lowercase key)."""
+    return word, word[:-1] + chr(ord(word[-1]) + 1)
+
+
 def is_number(value: str) -> bool:
     """True for a plain non-negative integer in ASCII digits (``"²"`` and ``"١"`` are not)."""
     return value.isascii() and value.isdecimal() and len(value) < 18

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from consilium.core.choices import label
 from consilium.core.models import TimeStampedModel
 from consilium.core.roles import Role
 from consilium.institutions.countries import COUNTRIES
@@ -72,6 +73,14 @@ class Institution(TimeStampedModel):
         return self.name
 
     @property
+    def kind_label(self) -> str:
+        return label(InstitutionKind.choices, self.kind)
+
+    @property
+    def country_label(self) -> str:
+        return label(COUNTRIES, self.country)
+
+    @property
     def english_name(self) -> str:
         """The name in English (the name_en column modeltranslation adds), never None."""
         return getattr(self, "name_en", None) or ""
@@ -79,6 +88,32 @@ class Institution(TimeStampedModel):
     @property
     def display_short(self) -> str:
         return self.short_name or self.name
+
+
+class SearchWord(models.Model):
+    """One word of an institution's search keys: the index the directory search runs on.
+
+    A query word matches the institutions that have a word starting with it (a range scan on
+    the index, on SQLite and PostgreSQL alike); see core/text.py for how words are folded.
+    """
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="search_words",
+        verbose_name=_("institution"),
+    )
+    word = models.CharField(_("word"), max_length=60)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        constraints = [
+            models.UniqueConstraint(fields=["word", "institution"], name="search_word_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Membership(models.Model):
@@ -122,7 +157,11 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["institution", "role"])]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.institution}"
+        return f"{self.user} · {self.role_label} · {self.institution}"
+
+    @property
+    def role_label(self) -> str:
+        return label(Role.choices, self.role)
 
 
 class Invitation(models.Model):

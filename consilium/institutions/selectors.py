@@ -10,9 +10,15 @@ from django.db.models import Count, QuerySet
 
 from consilium.core import access
 from consilium.core.text import is_number as _is_number
-from consilium.core.text import search_key
+from consilium.core.text import prefix_range, search_key
 from consilium.institutions.countries import COUNTRY_CODES
-from consilium.institutions.models import Institution, InstitutionKind, Invitation, Membership
+from consilium.institutions.models import (
+    Institution,
+    InstitutionKind,
+    Invitation,
+    Membership,
+    SearchWord,
+)
 
 
 @dataclass(frozen=True)
@@ -47,9 +53,11 @@ def institution_list(user: Any, flt: DirectoryFilter | None = None) -> QuerySet[
     if flt.parent is not None:
         qs = qs.filter(parent_id=flt.parent)
     key = search_key(flt.q) if flt.q else ""
-    if key:
-        for word in key.split():
-            qs = qs.filter(search_text__contains=word)
+    for word in key.split()[:8]:
+        low, high = prefix_range(word[:60])
+        qs = qs.filter(
+            pk__in=SearchWord.objects.filter(word__gte=low, word__lt=high).values("institution_id")
+        )
     return qs.order_by("name_key", "id")
 
 

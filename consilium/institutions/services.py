@@ -24,8 +24,8 @@ from consilium.accounts.models import User
 from consilium.core.access import forget_grants, grants
 from consilium.core.roles import NETWORK_ROLES, Role
 from consilium.core.tasks import send_email
-from consilium.core.text import search_document, search_key
-from consilium.institutions.models import Institution, Invitation, Membership
+from consilium.core.text import document_words, search_document, search_key
+from consilium.institutions.models import Institution, Invitation, Membership, SearchWord
 
 LANGS = [code for code, _label in settings.LANGUAGES]
 TRANSLATED = ("name", "short_name", "city")
@@ -44,6 +44,20 @@ def _refresh_keys(institution: Institution) -> None:
     names += (institution.aliases or "").splitlines()
     institution.search_text = search_document(*names)
     institution.name_key = search_key(institution.english_name)[:300]
+
+
+def rebuild_search_words(institutions: list[Institution]) -> None:
+    """Store the search words of saved institutions (also used by bulk loaders)."""
+    ids = [i.pk for i in institutions]
+    SearchWord.objects.filter(institution_id__in=ids).delete()
+    SearchWord.objects.bulk_create(
+        [
+            SearchWord(institution_id=i.pk, word=word)
+            for i in institutions
+            for word in sorted(document_words(i.search_text))
+        ],
+        batch_size=1000,
+    )
 
 
 def _check(institution: Institution) -> None:
@@ -100,6 +114,7 @@ def institution_create(*, data: dict[str, Any], by: User | None = None) -> Insti
     try:
         with transaction.atomic():
             institution.save()
+            rebuild_search_words([institution])
     except IntegrityError as exc:  # a concurrent insert of the same name
         raise ValidationError(
             {
@@ -121,6 +136,7 @@ def institution_update(
     _refresh_keys(institution)
     _check(institution)
     institution.save()
+    rebuild_search_words([institution])
     return institution
 
 

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from consilium.core.choices import label
 from consilium.core.models import TimeStampedModel
 from consilium.institutions.models import Institution
 
@@ -242,6 +243,14 @@ class Agreement(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def status_label(self) -> str:
+        return label(AgreementStatus.choices, self.status)
+
+    @property
+    def kind_label(self) -> str:
+        return label(AgreementKind.choices, self.kind)
+
 
 class AgreementParty(models.Model):
     agreement = models.ForeignKey(
@@ -272,7 +281,11 @@ class AgreementParty(models.Model):
         indexes = [models.Index(fields=["institution", "agreement"])]
 
     def __str__(self) -> str:
-        return f"{self.institution} ({self.get_role_display()})"
+        return f"{self.institution} ({self.role_label})"
+
+    @property
+    def role_label(self) -> str:
+        return label(PartyRole.choices, self.role)
 
 
 class AgreementForm(models.Model):
@@ -295,7 +308,11 @@ class AgreementForm(models.Model):
         indexes = [models.Index(fields=["form", "agreement"])]
 
     def __str__(self) -> str:
-        return self.get_form_display()
+        return self.form_label
+
+    @property
+    def form_label(self) -> str:
+        return label(CooperationForm.choices, self.form)
 
 
 class FundingLine(models.Model):
