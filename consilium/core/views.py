@@ -1,24 +1,37 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from consilium.accounts import services as account_services
 from consilium.core.access import requires
 from consilium.core.http import safe_next, set_language_cookie
+from consilium.core.public_cache import cached_for_anonymous
 from consilium.institutions.selectors import network_figures
 
 
 @requires("public")
+@cached_for_anonymous("directory")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"figures": network_figures()})
 
 
+@csrf_exempt
 @require_POST
 @requires("public")
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Switch the interface language; a signed-in person keeps the choice in the profile."""
+    """Switch the interface language; a signed-in person keeps the choice in the profile.
+
+    An anonymous visitor's switch only sets a cookie, so it needs no CSRF token (that keeps
+    public pages cacheable); a signed-in person's switch changes the profile and is checked.
+    """
+    if request.user.is_authenticated:
+        rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
+        if rejected is not None:
+            return rejected
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
         return HttpResponseBadRequest("Unknown language")

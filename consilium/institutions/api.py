@@ -2,12 +2,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from consilium.core import access
+from consilium.core import access, public_cache
 from consilium.institutions import selectors, services
 from consilium.institutions.models import Institution
 
@@ -126,17 +126,27 @@ def _data(payload: Schema, partial: bool) -> dict[str, Any]:
 
 
 @router.get("", response=Page, summary="List and search the directory")
-def list_institutions(request: HttpRequest, params: Query[DirectoryQuery]) -> dict[str, Any]:
+def list_institutions(request: HttpRequest, params: Query[DirectoryQuery]) -> HttpResponse:
     access.require(request.user, "directory.view")
-    flt = selectors.DirectoryFilter.from_params(params.dict())
-    qs = selectors.institution_list(request.user, flt)
-    rows = list(qs[params.offset : params.offset + params.limit + 1])
-    more = len(rows) > params.limit
-    return {
-        "count": qs.count(),
-        "next_offset": params.offset + params.limit if more else None,
-        "results": rows[: params.limit],
-    }
+
+    def build() -> bytes:
+        # The directory is public: the answer is the same for everyone, so it is cached
+        # until the next write (see core/public_cache.py).
+        flt = selectors.DirectoryFilter.from_params(params.dict())
+        qs = selectors.institution_list(request.user, flt)
+        rows = list(qs[params.offset : params.offset + params.limit + 1])
+        more = len(rows) > params.limit
+        page = Page.model_validate(
+            {
+                "count": qs.count(),
+                "next_offset": params.offset + params.limit if more else None,
+                "results": rows[: params.limit],
+            }
+        )
+        return page.model_dump_json().encode()
+
+    body = public_cache.cached_json("directory", request, build)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.get("/{int:pk}", response=InstitutionOut, summary="One institution")

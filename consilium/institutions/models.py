@@ -65,6 +65,7 @@ class Institution(TimeStampedModel):
             ),
         ]
         indexes = [
+            models.Index(fields=["name_key", "id"], name="institution_name_order"),
             models.Index(fields=["kind", "name_key"]),
             models.Index(fields=["country", "name_key"]),
         ]

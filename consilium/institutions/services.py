@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
+from consilium.core import public_cache
 from consilium.core.access import forget_grants, grants
 from consilium.core.roles import NETWORK_ROLES, Role
 from consilium.core.tasks import send_email
@@ -47,7 +48,12 @@ def _refresh_keys(institution: Institution) -> None:
 
 
 def rebuild_search_words(institutions: list[Institution]) -> None:
-    """Store the search words of saved institutions (also used by bulk loaders)."""
+    """Store the search words of saved institutions (also used by bulk loaders).
+
+    Every write to the directory passes here, so this is where cached public answers about
+    the directory are retired.
+    """
+    public_cache.bump("directory")
     ids = [i.pk for i in institutions]
     SearchWord.objects.filter(institution_id__in=ids).delete()
     SearchWord.objects.bulk_create(

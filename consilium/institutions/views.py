@@ -14,6 +14,7 @@ from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
 from consilium.core.history import readable_history
+from consilium.core.public_cache import cached_for_anonymous
 from consilium.core.roles import NETWORK_ROLES
 from consilium.core.sections import render_institution_sections
 from consilium.institutions import selectors, services, spreadsheets
@@ -55,6 +56,7 @@ def _without_page(request: HttpRequest) -> str:
 
 
 @requires("directory.view")
+@cached_for_anonymous("directory")
 def institution_list(request: HttpRequest) -> HttpResponse:
     flt = selectors.DirectoryFilter.from_params(request.GET)
     page = Paginator(selectors.institution_list(request.user, flt), 20).get_page(

@@ -1,0 +1,81 @@
+"""Caching of public answers that are the same for every reader of a language.
+
+The directory is public: its list page for anonymous visitors and its API answers do not
+depend on who asks. They are cached under a key that holds the content version
+(``ContentVersion``), the language and the full path, so that any write through the services
+(which call ``bump``) retires them everywhere at once. Signed-in visitors' pages are never
+cached whole: they carry the person's name and form tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from consilium.core.models import ContentVersion
+
+TIMEOUT = 600
+
+
+def current(name: str) -> int:
+    row = ContentVersion.objects.filter(name=name).values_list("version", flat=True).first()
+    return row or 0
+
+
+def bump(name: str) -> None:
+    """Retire every cached answer about ``name``; call inside the writing transaction."""
+    updated = ContentVersion.objects.filter(name=name).update(version=F("version") + 1)
+    if not updated:
+        ContentVersion.objects.get_or_create(name=name, defaults={"version": 1})
+
+
+def _key(name: str, request: HttpRequest, extra: str = "") -> str:
+    language = translation.get_language() or ""
+    htmx = "h" if request.headers.get("HX-Request") else "p"
+    return f"public:{name}:{current(name)}:{language}:{htmx}:{extra}:{request.get_full_path()}"
+
+
+def cached_for_anonymous(name: str) -> Callable:
+    """Cache a view's 200 answers to anonymous GETs without pending messages."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if (
+                request.method != "GET"
+                or request.user.is_authenticated
+                or len(messages.get_messages(request))
+            ):
+                return view(request, *args, **kwargs)
+            key = _key(name, request)
+            stored = cache.get(key)
+            if stored is not None:
+                content, content_type = stored
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                if hasattr(response, "render"):
+                    response.render()
+                cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def cached_json(name: str, request: HttpRequest, build: Callable[[], Any]) -> Any:
+    """The value ``build()`` makes for this path, from the cache when the version matches."""
+    key = _key(name, request, "json")
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT)
+    return value
