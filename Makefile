@@ -44,7 +44,7 @@ lint: setup
 	CONSILIUM_ENV=test $(MANAGE) makemigrations --check --dry-run
 
 messages: setup
-	$(MANAGE) makemessages --all --no-obsolete --no-location --ignore=node_modules --ignore=.venv --ignore=var
+	$(MANAGE) makemessages --all --no-obsolete --no-location --ignore=node_modules --ignore=.venv --ignore=var --ignore=bench
 	$(MANAGE) compiletranslations
 
 check-translations: setup

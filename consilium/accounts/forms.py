@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consilium.accounts import services
 from consilium.accounts.models import User
@@ -21,17 +22,21 @@ class SignInForm(StyledFormMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The e-mail address or the password is not right."),
-        "throttled": _("Too many failed attempts. Wait %(minutes)s minutes and try again."),
     }
 
     def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username") or ""
         client = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
         if email and services.signin_blocked(email=email, client=client):
+            minutes = max(1, settings.LOGIN_RATE_WINDOW // 60)
             raise forms.ValidationError(
-                self.error_messages["throttled"],
+                ngettext(
+                    "Too many failed attempts. Wait %(minutes)s minute and try again.",
+                    "Too many failed attempts. Wait %(minutes)s minutes and try again.",
+                    minutes,
+                ),
                 code="throttled",
-                params={"minutes": settings.LOGIN_RATE_WINDOW // 60},
+                params={"minutes": minutes},
             )
         try:
             cleaned = super().clean()

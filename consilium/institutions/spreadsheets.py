@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from consilium.accounts.models import User
 from consilium.core.tabular import csv_stream, xlsx_bytes
@@ -141,7 +142,12 @@ def import_institutions(*, upload: IO[bytes], filename: str, by: User) -> Import
         for line, row in read_rows(upload, filename):
             if report.created + len(report.errors) >= settings.IMPORT_MAX_ROWS:
                 raise ImportFileError(
-                    _("A file may hold at most %(rows)s rows.") % {"rows": settings.IMPORT_MAX_ROWS}
+                    ngettext(
+                        "A file may hold at most %(rows)s row.",
+                        "A file may hold at most %(rows)s rows.",
+                        settings.IMPORT_MAX_ROWS,
+                    )
+                    % {"rows": settings.IMPORT_MAX_ROWS}
                 )
             data: dict[str, Any] = {k: v for k, v in row.items() if k != "parent"}
             data["country"] = (data.get("country") or "").strip().upper()

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from consilium.core import access
@@ -159,7 +160,12 @@ def institution_import(request: HttpRequest) -> HttpResponse:
             if report.ok:
                 messages.success(
                     request,
-                    _("%(count)s institutions imported.") % {"count": report.created},
+                    ngettext(
+                        "%(count)s institution imported.",
+                        "%(count)s institutions imported.",
+                        report.created,
+                    )
+                    % {"count": report.created},
                 )
                 return redirect("institutions:list")
     return render(
