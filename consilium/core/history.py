@@ -35,7 +35,8 @@ def readable_history(records: list[Any], model: type[models.Model]) -> list[dict
                 if field is None and "_" in change.field:  # a per-language column: name_kk
                     base, _sep, lang = change.field.rpartition("_")
                     with contextlib.suppress(FieldDoesNotExist):
-                        label = f"{model._meta.get_field(base).verbose_name} ({lang})"
+                        base_field = model._meta.get_field(base)
+                        label = f"{getattr(base_field, 'verbose_name', base)} ({lang})"
                 changes.append(
                     {
                         "field": label,

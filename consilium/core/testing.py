@@ -53,7 +53,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
         if create:
             from consilium.institutions.services import rebuild_search_words
 
-            rebuild_search_words([obj])
+            rebuild_search_words([obj])  # type: ignore[list-item]
 
 
 def member(role: str, institution: Institution | None = None, **user_fields: object) -> User:

@@ -19,6 +19,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"figures": network_figures()})
 
 
+def _no_response(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
 @csrf_exempt
 @require_POST
 @requires("public")
@@ -29,7 +33,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     public pages cacheable); a signed-in person's switch changes the profile and is checked.
     """
     if request.user.is_authenticated:
-        rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
+        # The callback given must not be csrf_exempt, or the middleware would skip the check.
+        rejected = CsrfViewMiddleware(_no_response).process_view(request, _no_response, (), {})
         if rejected is not None:
             return rejected
     language = request.POST.get("language", "")

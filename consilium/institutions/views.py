@@ -89,8 +89,10 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manages_people": manages,
         "can_edit": access.can(user, "institution.change", institution),
         "invitations": selectors.open_invitations_of(institution) if manages else None,
-        "invite_form": InvitationForm(roles=services.grantable_roles(user)) if manages else None,
-        "roles": services.grantable_roles(user) if manages else [],
+        "invite_form": InvitationForm(roles=services.grantable_roles(user))  # type: ignore[arg-type]
+        if manages
+        else None,
+        "roles": services.grantable_roles(user) if manages else [],  # type: ignore[arg-type]
         "locked_roles": [] if access.grants(user).is_network_admin else list(NETWORK_ROLES),
         "module_sections": render_institution_sections(request, institution),
     }

@@ -282,7 +282,7 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
                 saved = services.agreement_edit(
                     agreement=agreement,
                     expected_revision=data.get("revision") or 0,
-                    by=request.user,
+                    by=request.user,  # type: ignore[arg-type]
                     **fields,  # type: ignore[arg-type]
                 )
                 messages.success(
@@ -300,8 +300,9 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
                     "current version, then save again."
                 ),
             )
-            form.data = form.data.copy()
-            form.data["revision"] = str(Agreement.objects.get(pk=agreement.pk).revision)  # type: ignore[union-attr]
+            data_copy = request.POST.copy()
+            data_copy["revision"] = str(Agreement.objects.get(pk=agreement.pk).revision)  # type: ignore[union-attr]
+            form.data = data_copy
         except ValidationError as exc:
             apply_errors(form, exc)
     return render(
