@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -71,6 +72,36 @@ def _programme(request: HttpRequest, pk: int, **_kwargs: Any) -> Programme:
         return selectors.programme_detail(pk)
     except Programme.DoesNotExist:
         raise Http404 from None
+
+
+def _act(
+    request: HttpRequest,
+    form: Any,
+    act: Callable[[dict[str, Any]], str],
+    done: str,
+    invalid: str | None = None,
+) -> HttpResponse:
+    """Run a small form's service; say how it went; go back to ``done``.
+
+    ``act`` calls the service and returns the success message. A service refusal becomes an
+    error message; an invalid form gives ``invalid`` or each field's errors with its label.
+    """
+    if form.is_valid():
+        try:
+            messages.success(request, act(form.cleaned_data))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    elif invalid is not None:
+        messages.error(request, invalid)
+    else:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}".strip(": "))
+    return redirect(done)
+
+
+def _detail_url(pk: int) -> str:
+    return reverse("partnerships:agreement_detail", args=[pk])
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -420,28 +451,23 @@ def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("agreement.edit", obj=_agreement)
 def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agreement_transition(
-                agreement=agreement,
-                to=form.cleaned_data["to"],
-                by=request.user,  # type: ignore[arg-type]
-                data={
-                    "signed_on": form.cleaned_data["signed_on"],
-                    "note": form.cleaned_data["note"],
-                },
-            )
-            messages.success(
-                request,
-                _("The agreement is now %(status)s.")
-                % {"status": AgreementStatus(form.cleaned_data["to"]).label},
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Choose a status from the list."))
-    return redirect("partnerships:agreement_detail", pk=pk)
+
+    def act(data: dict[str, Any]) -> str:
+        services.agreement_transition(
+            agreement=agreement,
+            to=data["to"],
+            by=request.user,  # type: ignore[arg-type]
+            data={"signed_on": data["signed_on"], "note": data["note"]},
+        )
+        return _("The agreement is now %(status)s.") % {"status": AgreementStatus(data["to"]).label}
+
+    return _act(
+        request,
+        TransitionForm(request.POST),
+        act,
+        _detail_url(pk),
+        _("Choose a status from the list."),
+    )
 
 
 @require_POST
@@ -471,27 +497,22 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("agreement.edit", obj=_agreement)
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+
+    def act(data: dict[str, Any]) -> str:
+        document = services.document_upload(
+            agreement=agreement,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+        return _("“%(title)s” version %(version)s is uploaded.") % {
+            "title": document.title,
+            "version": document.version,
+        }
+
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            document = services.document_upload(
-                agreement=agreement,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-                by=request.user,  # type: ignore[arg-type]
-            )
-            messages.success(
-                request,
-                _("“%(title)s” version %(version)s is uploaded.")
-                % {"title": document.title, "version": document.version},
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in errors))
-    return redirect(reverse("partnerships:agreement_detail", args=[pk]) + "#documents")
+    return _act(request, form, act, _detail_url(pk) + "#documents")
 
 
 @requires("agreement.documents", obj=_agreement)
@@ -514,80 +535,84 @@ def document_download(request: HttpRequest, pk: int, document: int) -> FileRespo
 @requires("agreement.edit", obj=_agreement)
 def analysis_save(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
-    form = AnalysisForm(request.POST, programme=agreement.programme)
-    if form.is_valid():
-        try:
-            services.analysis_save(
-                agreement=agreement,
-                area=form.cleaned_data["area"],
-                situation=form.cleaned_data["situation"],
-            )
-            messages.success(request, _("The situation analysis is saved."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Choose a priority area and describe the situation."))
-    return redirect("partnerships:agreement_detail", pk=pk)
+
+    def act(data: dict[str, Any]) -> str:
+        services.analysis_save(agreement=agreement, area=data["area"], situation=data["situation"])
+        return _("The situation analysis is saved.")
+
+    return _act(
+        request,
+        AnalysisForm(request.POST, programme=agreement.programme),
+        act,
+        _detail_url(pk),
+        _("Choose a priority area and describe the situation."),
+    )
 
 
 @require_POST
 @requires("agreement.edit", obj=_agreement)
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
-    form = RecommendationForm(request.POST, programme=agreement.programme)
-    if form.is_valid():
-        try:
-            services.recommendation_add(
-                agreement=agreement,
-                text=form.cleaned_data["text"],
-                area=form.cleaned_data["area"],
-                owner=request.user,  # type: ignore[arg-type]
-                due_on=form.cleaned_data["due_on"],
-            )
-            messages.success(request, _("The recommendation is added."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Write the recommendation."))
-    return redirect("partnerships:agreement_detail", pk=pk)
+
+    def act(data: dict[str, Any]) -> str:
+        services.recommendation_add(
+            agreement=agreement,
+            text=data["text"],
+            area=data["area"],
+            owner=request.user,  # type: ignore[arg-type]
+            due_on=data["due_on"],
+        )
+        return _("The recommendation is added.")
+
+    return _act(
+        request,
+        RecommendationForm(request.POST, programme=agreement.programme),
+        act,
+        _detail_url(pk),
+        _("Write the recommendation."),
+    )
 
 
 @require_POST
 @requires("agreement.edit", obj=_agreement)
 def recommendation_update(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
     target = get_object_or_404(Recommendation, pk=recommendation, agreement_id=pk)
-    form = RecommendationUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recommendation_update(
-                recommendation=target,
-                status=form.cleaned_data["status"],
-                evidence=form.cleaned_data["evidence"],
-                owner=target.owner,
-                due_on=form.cleaned_data["due_on"] or target.due_on,
-            )
-            messages.success(request, _("The recommendation is updated."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Choose a status from the list."))
-    return redirect("partnerships:agreement_detail", pk=pk)
+
+    def act(data: dict[str, Any]) -> str:
+        services.recommendation_update(
+            recommendation=target,
+            status=data["status"],
+            evidence=data["evidence"],
+            owner=target.owner,
+            due_on=data["due_on"] or target.due_on,
+        )
+        return _("The recommendation is updated.")
+
+    return _act(
+        request,
+        RecommendationUpdateForm(request.POST),
+        act,
+        _detail_url(pk),
+        _("Choose a status from the list."),
+    )
 
 
 @require_POST
 @requires("agreement.edit", obj=_agreement)
 def work_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
-    form = WorkItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.work_item_add(agreement=agreement, phase=agreement.phase, **form.cleaned_data)
-            messages.success(request, _("Saved."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Give the kind, the period and a title."))
-    return redirect("partnerships:agreement_detail", pk=pk)
+
+    def act(data: dict[str, Any]) -> str:
+        services.work_item_add(agreement=agreement, phase=agreement.phase, **data)
+        return _("Saved.")
+
+    return _act(
+        request,
+        WorkItemForm(request.POST),
+        act,
+        _detail_url(pk),
+        _("Give the kind, the period and a title."),
+    )
 
 
 # --- programmes --------------------------------------------------------------------------
@@ -687,18 +712,17 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _programme_part(request: HttpRequest, form_class: type, save: Any) -> HttpResponse:
     programme: Programme = request.access_object  # type: ignore[attr-defined]
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            save(programme, form.cleaned_data)
-            messages.success(request, _("Saved."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}".strip(": "))
-    return redirect("partnerships:programme_detail", pk=programme.pk)
+
+    def act(data: dict[str, Any]) -> str:
+        save(programme, data)
+        return _("Saved.")
+
+    return _act(
+        request,
+        form_class(request.POST),
+        act,
+        reverse("partnerships:programme_detail", args=[programme.pk]),
+    )
 
 
 @require_POST
