@@ -7,6 +7,10 @@ or by hand with the same environment (``run.py --keep`` leaves the directory beh
     DATABASE_URL=sqlite:////tmp/consilium-bench-XXXX/bench.sqlite3 \\
     .venv/bin/python bench/explain.py /institutions/?q=university /api/v1/institutions/
 
+``--headers-from FILE`` sends header lines from a file with every request, such as the session
+cookie bench/visitors.py writes (``run.py --keep`` leaves ``observer.headers``,
+``coordinator.headers`` and ``token.headers`` in the directory), for pages behind sign-in.
+
 Requests go through the whole middleware stack via Django's test client (in this process, no
 network), so the times are what a worker spends on the request, minus the HTTP parsing.
 """
@@ -26,19 +30,43 @@ from typing import Any
 PROFILE_MARK = "| "  # prefixes the profile lines, so that bench/run.py can leave them out
 
 
-def explain(paths: list[str], repeat: int, profile_top: int) -> dict[str, Any]:
+def explain(
+    paths: list[str],
+    repeat: int,
+    profile_top: int,
+    headers: list[str] | None = None,
+    budget: float = 5.0,
+) -> dict[str, Any]:
+    """Each path ``repeat`` times, or as many times as fit in ``budget`` seconds (at least once).
+
+    A path slower than the budget is timed by its first request alone (no warm-up then: it
+    would not change much), so that a pathological query does not hold the report for hours.
+    """
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
+    extra: dict[str, Any] = {}
+    cookies = []
+    for line in headers or []:
+        name, _sep, value = line.partition(":")
+        if name.strip().lower() == "cookie":
+            cookies.append(value.strip())
+        else:
+            extra["HTTP_" + name.strip().upper().replace("-", "_")] = value.strip()
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en", **extra)
+    for cookie in cookies:
+        client.cookies.load(cookie)
     report: dict[str, Any] = {}
     for path in paths:
+        started = time.perf_counter()
         response = client.get(path)  # warm caches and imports
+        first = time.perf_counter() - started
         if response.status_code != 200:
             raise SystemExit(f"explain: {path} answered {response.status_code}")
-        times = []
-        for _ in range(repeat):
+        times = [] if first < budget else [first]
+        deadline = time.perf_counter() + budget
+        while len(times) < repeat and (not times or time.perf_counter() < deadline):
             started = time.perf_counter()
             client.get(path)
             times.append(time.perf_counter() - started)
@@ -60,9 +88,12 @@ def explain(paths: list[str], repeat: int, profile_top: int) -> dict[str, Any]:
         profile_text = ""
         if profile_top:
             profiler = cProfile.Profile()
+            deadline = time.perf_counter() + budget * 3  # cProfile slows Python down ~3x
             profiler.enable()
-            for _ in range(repeat):
+            for _ in range(len(times)):
                 client.get(path)
+                if time.perf_counter() > deadline:
+                    break
             profiler.disable()
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
@@ -71,6 +102,7 @@ def explain(paths: list[str], repeat: int, profile_top: int) -> dict[str, Any]:
         report[path] = {
             "median_ms": round(statistics.median(times) * 1000, 2),
             "min_ms": round(min(times) * 1000, 2),
+            "runs": len(times),
             "queries": queries,
             "sql_ms": round(sum(q["ms"] for q in queries), 2),
             "profile": profile_text,
@@ -82,7 +114,7 @@ def show(report: dict[str, Any], width: int = 160) -> None:
     for path, data in report.items():
         print(
             f"\n{path}\n  in-process: median {data['median_ms']:.2f} ms, min "
-            f"{data['min_ms']:.2f} ms; {len(data['queries'])} queries, "
+            f"{data['min_ms']:.2f} ms of {data['runs']}; {len(data['queries'])} queries, "
             f"{data['sql_ms']:.2f} ms re-run alone"
         )
         for query in data["queries"]:
@@ -103,14 +135,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", type=int, default=0, help="show the top N functions")
+    parser.add_argument(
+        "--budget", type=float, default=5.0, help="seconds of repeats per path, at most"
+    )
+    parser.add_argument(
+        "--headers-from",
+        type=argparse.FileType("r"),
+        help="header lines to send (a session Cookie, an Authorization), as for bench/load.py",
+    )
     args = parser.parse_args(argv)
+    headers = []
+    if args.headers_from:
+        with args.headers_from as lines:
+            headers = [line.strip() for line in lines if line.strip()]
     if not 1 <= args.repeat <= 10_000:
         parser.error("1 <= --repeat <= 10000")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consilium.settings")
     import django
 
     django.setup()
-    show(explain(args.paths, args.repeat, args.profile))
+    show(explain(args.paths, args.repeat, args.profile, headers, args.budget))
     return 0
 
 

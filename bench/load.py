@@ -7,6 +7,10 @@ rotating through the given paths and parses just enough of each response (status
 Content-Length or chunked body) to know it is complete. Requests completed during the warm-up
 are not counted; the measurement window is the ``--seconds`` that follow it.
 
+Requests are anonymous unless extra headers are given: ``--cookie sessionid=…`` for a signed-in
+session, ``--header "Authorization: Bearer cns_…"`` for the API, or ``--headers-from FILE``
+(one header line per line) to keep them out of the process list; bench/visitors.py makes them.
+
 Prints one JSON object on stdout: requests, statuses, errors, requests/s, latency percentiles
 and the generator's own CPU time (it shares the machine with the server, so this shows how
 much it took from it).
@@ -23,6 +27,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -40,6 +45,7 @@ class Tally:
     requests: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     transport_errors: int = 0
+    late_errors: int = 0  # sent in the window, failed after it (a timeout, typically)
     connects: int = 0
     body_bytes: int = 0
     latencies: list[float] = field(default_factory=list)
@@ -146,15 +152,25 @@ class Connection:
         raise ProtocolError("body too large")
 
 
-def encode(host: str, port: int, path: str) -> bytes:
+def encode(host: str, port: int, path: str, headers: Sequence[str] = ()) -> bytes:
+    extra = "".join(f"{header}\r\n" for header in headers)
     return (
         f"GET {path} HTTP/1.1\r\n"
         f"Host: {host}:{port}\r\n"
         "User-Agent: consilium-bench/1\r\n"
         "Accept: */*\r\n"
         "Accept-Language: en\r\n"
+        f"{extra}"
         "Connection: keep-alive\r\n\r\n"
     ).encode("ascii")
+
+
+def header(text: str) -> str:
+    """``Name: value`` as given on the command line, checked so it cannot split the request."""
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip() or any(c in text for c in "\r\n") or not text.isascii():
+        raise argparse.ArgumentTypeError(f"not a header line: {text!r}")
+    return f"{name.strip()}: {value.strip()}"
 
 
 def drive(
@@ -183,6 +199,11 @@ def drive(
                     tally.requests += 1
                     tally.transport_errors += 1
                     tally.error(f"{type(exc).__name__}: {exc}")
+                elif start <= sent < end:
+                    # Not a request of the window (it does not count towards req/s), but a
+                    # failure of one sent in it: a server too slow for the timeout shows.
+                    tally.late_errors += 1
+                    tally.error(f"{type(exc).__name__} after the window: {exc}")
                 time.sleep(0.01)  # do not spin on a refused connection
                 continue
             done = time.perf_counter()
@@ -206,7 +227,10 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    requests = [encode(args.host, args.port, path) for path in args.path]
+    headers = list(args.header or [])
+    if args.cookie:
+        headers.append(header(f"Cookie: {args.cookie}"))
+    requests = [encode(args.host, args.port, path, headers) for path in args.path]
     cpu_before = os.times()
     start = time.perf_counter() + args.warmup
     end = start + args.seconds
@@ -240,8 +264,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "seconds": args.seconds,
         "requests": total,
         "ok": ok,
-        "errors": total - ok,
+        "errors": total - ok + sum(t.late_errors for t in tallies),
         "transport_errors": sum(t.transport_errors for t in tallies),
+        "late_errors": sum(t.late_errors for t in tallies),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "rps": total / args.seconds,
         "ok_rps": ok / args.seconds,
@@ -265,6 +290,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--path", action="append", required=True, help="a path to request (repeat to rotate)"
     )
+    parser.add_argument(
+        "--header", type=header, action="append", help="an extra request header, Name: value"
+    )
+    parser.add_argument(
+        "--cookie", help="send this Cookie header with every request, e.g. sessionid=..."
+    )
+    parser.add_argument(
+        "--headers-from",
+        type=argparse.FileType("r"),
+        help="extra header lines from a file (one per line), e.g. a session cookie or a token "
+        "that should not appear in the process list",
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--connections", type=int, default=4)
@@ -273,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         "--max-requests", type=int, default=10_000_000, help="upper bound per connection"
     )
     args = parser.parse_args(argv)
+    if args.headers_from:
+        with args.headers_from as lines:
+            args.header = (args.header or []) + [
+                header(line.rstrip("\r\n")) for line in lines if line.strip()
+            ]
     if args.seconds <= 0 or args.warmup < 0 or not 1 <= args.connections <= 256:
         parser.error("--seconds > 0, --warmup >= 0 and 1 <= --connections <= 256")
     json.dump(run(args), sys.stdout)

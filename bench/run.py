@@ -1,10 +1,10 @@
-"""Benchmark the directory: requests/s of its pages against the floor, and worker memory.
+"""Benchmark the directory and the agreements: requests/s against the floor, worker memory.
 
 Builds a throwaway production-like instance (SQLite in a temporary directory, the demo network
-plus generated institutions), serves it with gunicorn on 127.0.0.1 and drives it from a separate
-load-generator process (bench/load.py), one target after another. Prints a table and writes
-var/bench/results.json. Everything it starts is stopped and the temporary directory removed on
-exit, Ctrl+C included. See bench/README.md.
+plus generated institutions and agreements, signed-in visitors), serves it with gunicorn on
+127.0.0.1 and drives it from a separate load-generator process (bench/load.py), one target after
+another. Prints a table and writes var/bench/results.json. Everything it starts is stopped and
+the temporary directory removed on exit, Ctrl+C included. See bench/README.md.
 
     .venv/bin/python bench/run.py [--seconds 10] [--warmup 2] [--rounds 3] [--explain]
 """
@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -43,6 +44,17 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 # Realistic searches: a surname in Latin script, a city in Kazakh, an acronym, a Russian stem
 # and an English word. On the default data they match 1 to ~3,000 of the 10,000 rows.
 TERMS = ["Asfendiyarov", "Қарағанды", "KazNMU", "медицин", "university"]
+# Filters of the agreements list people use: the criterion's own (active ones with a Kazakh
+# party), a programme (the one with most agreements, found after seeding), a form of
+# cooperation, a kind, and the ones ending within 90 days. On the default data they match from
+# ~1,000 to ~25,000 of the 50,000 rows.
+AGREEMENT_FILTERS = [
+    "status=active&country=KZ",
+    "programme={programme}",
+    "form=mentoring",
+    "kind=memorandum",
+    "ending_soon=1",
+]
 RSS_LIMIT_MB = 150.0
 BUSY_MACHINE = 0.15  # share of all CPUs used by other processes that makes a run unreliable
 
@@ -51,8 +63,13 @@ BUSY_MACHINE = 0.15  # share of all CPUs used by other processes that makes a ru
 class Target:
     key: str
     label: str
-    paths: list[str]
-    threshold: float | None  # minimum ratio to the floor; None for the floor itself
+    paths: list[str]  # may hold {programme}, filled in once the data is seeded
+    threshold: float | None  # minimum ratio to the floor; None: the floor, or reported only
+    visitor: str = ""  # who sends the requests (bench/visitors.py); "" is anonymous
+
+    @property
+    def is_floor(self) -> bool:
+        return self.key == "floor"
 
 
 def all_targets() -> list[Target]:
@@ -74,6 +91,27 @@ def all_targets() -> list[Target]:
             0.35,
         ),
         Target("api_list", "GET /api/v1/institutions/", ["/api/v1/institutions/"], 0.35),
+        Target(
+            "agreements_filtered",
+            "GET /partnerships/agreements/?… observer",
+            [f"/partnerships/agreements/?{f}" for f in AGREEMENT_FILTERS],
+            0.25,
+            "observer",
+        ),
+        Target(
+            "agreements_coordinator",
+            "GET /partnerships/agreements/?… coordinator",
+            [f"/partnerships/agreements/?{f}" for f in AGREEMENT_FILTERS],
+            0.25,
+            "coordinator",
+        ),
+        Target(
+            "api_agreements",
+            "GET /api/v1/partnerships/agreements/?status=active",
+            ["/api/v1/partnerships/agreements/?status=active"],
+            None,
+            "token",
+        ),
     ]
 
 
@@ -90,6 +128,7 @@ def bench_env(workdir: Path) -> dict[str, str]:
             "CONSILIUM_ENV": "production",
             "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(64)),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": "http://127.0.0.1",
             "DEBUG": "0",
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
             "CONSILIUM_VAR_DIR": str(workdir),
@@ -118,18 +157,62 @@ def step(title: str, cmd: list[str], env: dict[str, str], timeout: float) -> str
     return result.stdout
 
 
-def prepare(env: dict[str, str], institutions: int) -> None:
+def prepare(
+    env: dict[str, str], workdir: Path, args: argparse.Namespace, targets: list[Target]
+) -> dict[str, Any]:
+    """Migrate, seed, and sign in the visitors the targets need: their headers and ids."""
     manage = [sys.executable, "-m", "consilium"]
     step("migrate", [*manage, "migrate", "--noinput"], env, 600)
     step("collectstatic", [*manage, "collectstatic", "--noinput"], env, 600)
     step("demo network", [*manage, "demo"], env, 600)
     out = step(
-        f"seed {institutions} institutions",
-        [sys.executable, str(BENCH / "seed.py"), "--count", str(institutions)],
+        f"seed {args.institutions} institutions",
+        [sys.executable, str(BENCH / "seed.py"), "--count", str(args.institutions)],
         env,
         900,
     )
     print("   ", out.strip().splitlines()[-1] if out.strip() else "")
+    if args.agreements:
+        out = step(
+            f"seed {args.agreements} agreements",
+            [sys.executable, str(BENCH / "seed_agreements.py"), "--count", str(args.agreements)],
+            env,
+            900,
+        )
+        print("   ", out.strip().splitlines()[-1] if out.strip() else "")
+    if not any(t.visitor for t in targets):
+        return {}
+    path = workdir / "visitors.json"
+    out = step(
+        "sign in the visitors",
+        [sys.executable, str(BENCH / "visitors.py"), "--out", str(path)],
+        env,
+        300,
+    )
+    print("   ", out.strip().splitlines()[-1] if out.strip() else "")
+    visitors: dict[str, Any] = json.loads(path.read_text())
+    # The secrets go to the load generator in files, not on its command line.
+    lines = {
+        "observer": [f"Cookie: {visitors['observer']['cookie']}"],
+        "coordinator": [f"Cookie: {visitors['coordinator']['cookie']}"],
+        "token": [f"Authorization: {visitors['observer']['authorization']}"],
+    }
+    files = {}
+    for name, headers in lines.items():
+        files[name] = workdir / f"{name}.headers"
+        fd = os.open(files[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out_file:
+            out_file.write("\n".join(headers) + "\n")
+    return {"files": files, "lines": lines, "data": visitors}
+
+
+def resolve(targets: list[Target], visitors: dict[str, Any]) -> list[Target]:
+    """The targets with the seeded ids filled into their paths."""
+    ids = {"programme": visitors.get("data", {}).get("programme", 0)}
+    return [
+        Target(t.key, t.label, [p.format(**ids) for p in t.paths], t.threshold, t.visitor)
+        for t in targets
+    ]
 
 
 def free_port() -> int:
@@ -201,6 +284,20 @@ class Server:
         """CPU time used so far by the master and its current workers."""
         return sum(process_cpu_seconds(pid) for pid in [self.proc.pid, *self.workers()])
 
+    def wait_idle(self, timeout: float = 180.0) -> float:
+        """Wait until the workers are idle; returns the seconds waited.
+
+        A request the load generator gave up on (its 10 s timeout) goes on in the worker, and
+        would otherwise be counted against the next target.
+        """
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            before = self.cpu_seconds()
+            time.sleep(0.5)
+            if self.cpu_seconds() - before <= 0.03:  # at most 3 clock ticks in 0.5 s
+                break
+        return time.monotonic() - started
+
     def stop(self) -> None:
         if self.proc.poll() is not None:
             return
@@ -265,19 +362,43 @@ def serving(env: dict[str, str], workdir: Path, args: argparse.Namespace) -> Ite
 # --- measuring -----------------------------------------------------------------------------
 
 
-def preflight(server: Server, target: Target) -> None:
-    """Every path answers 200 before the load starts; the API's match counts are shown."""
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect (to the sign-in page, say) is an answer to check, not to follow."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def preflight(server: Server, target: Target, visitors: dict[str, Any]) -> None:
+    """Every path answers 200 before the load starts; the match counts are shown."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    headers = dict(
+        line.split(": ", 1) for line in visitors.get("lines", {}).get(target.visitor, [])
+    )
     for path in target.paths:
+        request = urllib.request.Request(
+            server.url + path, headers={"Accept-Language": "en", **headers}
+        )
+        started = time.monotonic()
         try:
-            with urllib.request.urlopen(server.url + path, timeout=30) as response:
+            with opener.open(request, timeout=120) as response:
                 body = response.read()
         except urllib.error.HTTPError as exc:
-            raise SystemExit(f"bench: {path} answered {exc.code}") from exc
+            raise SystemExit(
+                f"bench: {path} answered {exc.code} {exc.headers.get('Location', '')}"
+            ) from exc
+        who = f" ({target.visitor})" if target.visitor else ""
+        took = f"first answer in {(time.monotonic() - started) * 1000:.0f} ms"
         if path.startswith("/api/"):
-            print(f"    {path}: {json.loads(body)['count']} matches")
+            print(f"    {path}{who}: {json.loads(body)['count']} matches, {took}")
+        elif match := re.search(rb"([0-9][0-9,\xc2\xa0 ]*) agreements?<", body):
+            count = re.sub(rb"[^0-9]", b"", match.group(1)).decode()
+            print(f"    {path}{who}: {count} matches, {len(body) // 1024} KB, {took}")
 
 
-def measure(server: Server, target: Target, args: argparse.Namespace) -> dict[str, Any]:
+def measure(
+    server: Server, target: Target, args: argparse.Namespace, visitors: dict[str, Any]
+) -> dict[str, Any]:
     cmd = [
         sys.executable, str(BENCH / "load.py"),
         "--port", str(server.port),
@@ -287,6 +408,8 @@ def measure(server: Server, target: Target, args: argparse.Namespace) -> dict[st
     ]  # fmt: skip
     for path in target.paths:
         cmd += ["--path", path]
+    if target.visitor:
+        cmd += ["--headers-from", str(visitors["files"][target.visitor])]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         # CPU is counted over the measurement window only, not the warm-up.
@@ -329,23 +452,32 @@ def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return chosen
 
 
-def explain(env: dict[str, str], targets: list[Target], path: Path) -> None:
+def explain(
+    env: dict[str, str], targets: list[Target], path: Path, visitors: dict[str, Any]
+) -> None:
     """Time, SQL and query plans of each path of the targets, in process (bench/explain.py).
 
-    The whole text, profiles included, goes to ``path``; the console gets it without profiles.
+    Each target's paths are requested as its visitor (the same session or token). The whole
+    text, profiles included, goes to ``path``; the console gets it without profiles.
     """
-    paths = [p for target in targets if target.threshold is not None for p in target.paths]
-    if not paths:
+    chosen = [t for t in targets if not t.is_floor]
+    if not chosen:
         return
     print("\nWhere the time goes (bench/explain.py, in process, warm):")
-    result = subprocess.run(
-        [sys.executable, str(BENCH / "explain.py"), "--profile", "30", *paths],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
-    text = result.stdout + (result.stderr[-3000:] if result.returncode else "")
-    for line in text.splitlines():
-        if not line.startswith("  | "):
-            print(line)
+    text = ""
+    for target in chosen:
+        cmd = [sys.executable, str(BENCH / "explain.py"), "--profile", "30", *target.paths]
+        if target.visitor:
+            cmd += ["--headers-from", str(visitors["files"][target.visitor])]
+        result = subprocess.run(
+            cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
+        )
+        part = f"\n== {target.key}" + (f" (as {target.visitor})" if target.visitor else "")
+        part += "\n" + result.stdout + (result.stderr[-3000:] if result.returncode else "")
+        for line in part.splitlines():
+            if not line.startswith("  | "):
+                print(line)
+        text += part
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     print(f"Profiles in {path}")
@@ -378,8 +510,9 @@ def report(
         floor_ms, own_ms = floor["server_cpu_ms_per_request"], data["server_cpu_ms_per_request"]
         data["cpu_ratio"] = round(floor_ms / own_ms, 3) if floor_ms and own_ms else None
         verdict = ""
-        if target.threshold is not None:
+        if not target.is_floor:
             data["ratio"] = round(ratio, 3)
+        if target.threshold is not None:
             data["threshold"] = target.threshold
             data["pass"] = ratio >= target.threshold and data["errors"] == 0
             verdict = "PASS" if data["pass"] else "FAIL"
@@ -387,14 +520,13 @@ def report(
             (
                 target.label,
                 f"{data['rps']:.0f}",
-                "-" if target.threshold is None else f"{ratio:.3f}",
+                "-" if target.is_floor else f"{ratio:.3f}",
                 "" if target.threshold is None else f">= {target.threshold:.2f}",
                 verdict,
                 f"{data['latency_ms']['p50']:.1f} / {data['latency_ms']['p99']:.1f}",
                 str(data["errors"]),
                 f"{own_ms:.2f}" if own_ms else "-",
-                "-" if target.threshold is None or not data["cpu_ratio"] else
-                f"{data['cpu_ratio']:.3f}",
+                "-" if target.is_floor or not data["cpu_ratio"] else f"{data['cpu_ratio']:.3f}",
                 f"{data['server_cpu_share'] * 100:.0f}%",
                 f"{data['client_cpu_share'] * 100 / (os.cpu_count() or 1):.0f}%",
                 f"{data['other_cpu_share'] * 100:.0f}%",
@@ -404,7 +536,8 @@ def report(
         f"\nResults: {meta['seconds']:g} s per target after {meta['warmup']:g} s warm-up, "
         f"{meta['rounds']} round(s), best run kept, {meta['connections']} connections, "
         f"{meta['workers']} gunicorn {meta['worker_class']} workers, "
-        f"{meta['institutions_total']} institutions, {meta['cpus']} CPUs"
+        f"{meta['institutions_total']} institutions, "
+        f"{meta.get('agreements_total', '?')} agreements, {meta['cpus']} CPUs"
     )
     table(
         ("target", "req/s", "ratio", "needed", "", "p50 / p99 ms", "errors", "CPU ms/req",
@@ -466,6 +599,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
     parser.add_argument("--institutions", type=int, default=10_000, help="generated rows")
     parser.add_argument(
+        "--agreements", type=int, default=50_000, help="generated agreements (0: none)"
+    )
+    parser.add_argument(
         "--only", action="append", choices=[t.key for t in all_targets()],
         help="measure only these targets (the floor is always measured)",
     )  # fmt: skip
@@ -484,6 +620,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("1 <= --workers <= 16, 1 <= --connections <= 256, 1 <= --threads <= 32")
     if not 0 <= args.institutions <= 200_000:
         parser.error("0 <= --institutions <= 200000")
+    if not 0 <= args.agreements <= 500_000:
+        parser.error("0 <= --agreements <= 500000")
     return args
 
 
@@ -507,16 +645,27 @@ def run(args: argparse.Namespace) -> None:
         "worker_class": args.worker_class,
         "threads": args.threads if args.worker_class == "gthread" else 1,
         "institutions": args.institutions,
+        "agreements": args.agreements,
         "terms": TERMS,
+        "agreement_filters": AGREEMENT_FILTERS,
     }
     with workspace(args.keep) as workdir:
         env = bench_env(workdir)
         print(f"Preparing a throwaway instance in {workdir}")
-        prepare(env, args.institutions)
+        visitors = prepare(env, workdir, args, targets)
+        targets = resolve(targets, visitors)
+        if visitors:
+            seeded = visitors["data"]
+            meta["agreements_total"] = seeded["observer"]["sees"]
+            meta["coordinator"] = {
+                key: seeded["coordinator"][key]
+                for key in ("institution", "institution_name", "own", "sees")
+            }
+            meta["programme"] = seeded["programme"]
         with serving(env, workdir, args) as server:
             print(f"gunicorn {' '.join(server.cmd[2:])}")
             for target in targets:
-                preflight(server, target)
+                preflight(server, target, visitors)
             with urllib.request.urlopen(server.url + "/api/v1/institutions/", timeout=30) as r:
                 meta["institutions_total"] = json.loads(r.read())["count"]
             runs: dict[str, list[dict[str, Any]]] = {t.key: [] for t in targets}
@@ -526,7 +675,10 @@ def run(args: argparse.Namespace) -> None:
             for round_no in range(1, args.rounds + 1):
                 for target in order:
                     print(f"  round {round_no}: {target.key} ...", end=" ", flush=True)
-                    data = measure(server, target, args)
+                    waited = server.wait_idle()
+                    if waited > 2:
+                        print(f"(waited {waited:.0f} s for earlier requests to end)", end=" ")
+                    data = measure(server, target, args, visitors)
                     runs[target.key].append(data)
                     print(f"{data['rps']:.0f} req/s, {data['errors']} errors")
             memory = {
@@ -541,7 +693,7 @@ def run(args: argparse.Namespace) -> None:
             summary["gunicorn_log_tail"] = log
             print(f"gunicorn logged:\n{log}")
         if args.explain == "always" or (args.explain == "auto" and not summary["pass"]):
-            explain(env, targets, args.json.with_name("explain.txt"))
+            explain(env, targets, args.json.with_name("explain.txt"), visitors)
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         print(f"Written {args.json}")

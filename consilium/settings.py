@@ -48,6 +48,10 @@ if PRODUCTION:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production")
+    if not os.environ.get("SITE_URL"):
+        raise ImproperlyConfigured(
+            "SITE_URL must be set in production: links in e-mails are built from it"
+        )
 
 INSTALLED_APPS = [
     "modeltranslation",

@@ -75,7 +75,7 @@ class Institution(TimeStampedModel):
 
     @property
     def kind_label(self) -> str:
-        return label(InstitutionKind.choices, self.kind)
+        return label(InstitutionKind, self.kind)
 
     @property
     def country_label(self) -> str:
@@ -162,7 +162,7 @@ class Membership(models.Model):
 
     @property
     def role_label(self) -> str:
-        return label(Role.choices, self.role)
+        return label(Role, self.role)
 
 
 class Invitation(models.Model):

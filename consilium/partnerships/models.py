@@ -235,6 +235,12 @@ class Agreement(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="agreement_newest_first"),
+            # The list's filters, each already in the list's order (no sort of all matches).
+            models.Index(fields=["status", "-created_at", "-id"], name="agreement_status_newest"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="agreement_kind_newest"),
+            models.Index(
+                fields=["programme", "-created_at", "-id"], name="agreement_programme_newest"
+            ),
             models.Index(fields=["status", "valid_until"]),
             models.Index(fields=["programme", "phase"]),
             models.Index(fields=["kind", "status"]),
@@ -245,11 +251,11 @@ class Agreement(TimeStampedModel):
 
     @property
     def status_label(self) -> str:
-        return label(AgreementStatus.choices, self.status)
+        return label(AgreementStatus, self.status)
 
     @property
     def kind_label(self) -> str:
-        return label(AgreementKind.choices, self.kind)
+        return label(AgreementKind, self.kind)
 
 
 class AgreementParty(models.Model):
@@ -285,7 +291,7 @@ class AgreementParty(models.Model):
 
     @property
     def role_label(self) -> str:
-        return label(PartyRole.choices, self.role)
+        return label(PartyRole, self.role)
 
 
 class AgreementForm(models.Model):
@@ -312,7 +318,7 @@ class AgreementForm(models.Model):
 
     @property
     def form_label(self) -> str:
-        return label(CooperationForm.choices, self.form)
+        return label(CooperationForm, self.form)
 
 
 class FundingLine(models.Model):

@@ -100,9 +100,22 @@ def test_production_starts_when_configured() -> None:
             "CONSILIUM_ENV": "production",
             "SECRET_KEY": "k3y-" + "x9Yz" * 15,
             "ALLOWED_HOSTS": "consilium.example.kz",
+            "SITE_URL": "https://consilium.example.kz",
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_its_public_address() -> None:
+    result = _settings_in_subprocess(
+        {
+            "CONSILIUM_ENV": "production",
+            "SECRET_KEY": "k3y-" + "x9Yz" * 15,
+            "ALLOWED_HOSTS": "consilium.example.kz",
+            "SITE_URL": "",
+        }
+    )
+    assert result.returncode != 0 and "SITE_URL" in result.stderr
 
 
 def test_modules_add_sections_to_the_institution_page(client) -> None:

@@ -28,3 +28,18 @@ def test_key_is_stable(text: str) -> None:
     assert search_key(once) == once
     assert once == once.strip()
     assert "  " not in once
+
+
+def test_choice_labels_are_right_for_every_value_and_language() -> None:
+    from django.utils import translation
+
+    from consilium.core.choices import label
+    from consilium.partnerships.models import AgreementKind, AgreementStatus, CooperationForm
+
+    for _ in range(200):  # ids of freed lists get reused: the table must not be fooled
+        for enum in (AgreementKind, AgreementStatus, CooperationForm):
+            for value, text in enum.choices:
+                assert label(enum, value) == str(text)
+    with translation.override("ru"):
+        assert label(AgreementStatus, "active") == str(AgreementStatus.ACTIVE.label)
+        assert label(AgreementStatus, "active") != "Active"
