@@ -128,7 +128,6 @@ def bench_env(workdir: Path) -> dict[str, str]:
             "CONSILIUM_ENV": "production",
             "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(64)),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SITE_URL": "http://127.0.0.1",
             "DEBUG": "0",
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
             "CONSILIUM_VAR_DIR": str(workdir),
