@@ -223,6 +223,22 @@ def content_of(agreement: Agreement) -> dict[str, Any]:
     }
 
 
+CONTENT_ORDER = (
+    "kind",
+    "title",
+    "number",
+    "programme",
+    "phase",
+    "summary",
+    "valid_from",
+    "valid_until",
+    "is_public",
+    "forms",
+    "parties",
+    "funding",
+)
+
+
 def content_hash(content: dict[str, Any]) -> str:
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -811,7 +827,12 @@ def document_upload(
 def version_diff(older: dict[str, Any], newer: dict[str, Any]) -> list[dict[str, Any]]:
     """Field-by-field changes between two version contents: [{field, old, new}]."""
     changes: list[dict[str, Any]] = []
-    keys = list(dict.fromkeys([*older.keys(), *newer.keys()]))
+    # The order content_of writes, whatever order the database kept (PostgreSQL's jsonb
+    # reorders keys); unknown keys of older versions come last.
+    order = {key: n for n, key in enumerate(CONTENT_ORDER)}
+    keys = sorted(
+        dict.fromkeys([*older.keys(), *newer.keys()]), key=lambda k: (order.get(k, len(order)), k)
+    )
     for key in keys:
         old, new = older.get(key), newer.get(key)
         if isinstance(old, dict) and isinstance(new, dict):
