@@ -385,6 +385,51 @@ def check_proposer(user: Any, parties: list[PartyData]) -> None:
         raise ValidationError({"parties": [_("Your institution must be one of the parties.")]})
 
 
+def _save_draft(
+    agreement: Agreement,
+    *,
+    by: User | None,
+    kind: str,
+    titles: dict[str, str],
+    parties: list[PartyData],
+    forms: list[str],
+    number: str,
+    programme: Programme | None,
+    phase: Phase | None,
+    summary: str,
+    valid_from: date | None,
+    valid_until: date | None,
+    funding: list[FundingData],
+    is_public: bool,
+) -> Agreement:
+    """Validate the content, write it onto ``agreement`` and freeze it as a version."""
+    clean_funding = _validate(
+        kind=kind,
+        titles=titles,
+        parties=parties,
+        forms=forms,
+        programme=programme,
+        phase=phase,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        funding=funding,
+    )
+    agreement.kind = kind
+    agreement.number = number.strip()
+    agreement.programme = programme
+    agreement.phase = phase
+    agreement.summary = summary.strip()
+    agreement.valid_from = valid_from
+    agreement.valid_until = valid_until
+    agreement.is_public = is_public
+    _set_translations(agreement, "title", titles)
+    agreement.full_clean()
+    agreement.save()
+    _write_content(agreement, parties=parties, forms=forms, funding=clean_funding)
+    _snapshot(agreement, by)
+    return agreement
+
+
 @transaction.atomic
 def agreement_create(
     *,
@@ -402,35 +447,22 @@ def agreement_create(
     funding: list[FundingData] | None = None,
     is_public: bool = True,
 ) -> Agreement:
-    forms = forms or []
-    clean_funding = _validate(
+    return _save_draft(
+        Agreement(created_by=by),
+        by=by,
         kind=kind,
         titles=titles,
         parties=parties,
-        forms=forms,
+        forms=forms or [],
+        number=number,
         programme=programme,
         phase=phase,
+        summary=summary,
         valid_from=valid_from,
         valid_until=valid_until,
         funding=funding or [],
-    )
-    agreement = Agreement(
-        kind=kind,
-        number=number.strip(),
-        programme=programme,
-        phase=phase,
-        summary=summary.strip(),
-        valid_from=valid_from,
-        valid_until=valid_until,
         is_public=is_public,
-        created_by=by,
     )
-    _set_translations(agreement, "title", titles)
-    agreement.full_clean()
-    agreement.save()
-    _write_content(agreement, parties=parties, forms=forms, funding=clean_funding)
-    _snapshot(agreement, by)
-    return agreement
 
 
 @transaction.atomic
@@ -461,32 +493,23 @@ def agreement_edit(
             _("Only a draft can be edited; this agreement is %(status)s.")
             % {"status": locked.get_status_display()}
         )
-    clean_funding = _validate(
+    locked.revision += 1
+    return _save_draft(
+        locked,
+        by=by,
         kind=kind,
         titles=titles,
         parties=parties,
         forms=forms,
+        number=number,
         programme=programme,
         phase=phase,
+        summary=summary,
         valid_from=valid_from,
         valid_until=valid_until,
         funding=funding or [],
+        is_public=is_public,
     )
-    locked.kind = kind
-    locked.number = number.strip()
-    locked.programme = programme
-    locked.phase = phase
-    locked.summary = summary.strip()
-    locked.valid_from = valid_from
-    locked.valid_until = valid_until
-    locked.is_public = is_public
-    _set_translations(locked, "title", titles)
-    locked.revision += 1
-    locked.full_clean()
-    locked.save()
-    _write_content(locked, parties=parties, forms=forms, funding=clean_funding)
-    _snapshot(locked, by)
-    return locked
 
 
 def current_version(agreement: Agreement) -> AgreementVersion | None:
