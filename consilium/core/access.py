@@ -294,11 +294,3 @@ def visible_agreements(user: AnyUser) -> QuerySet[Agreement]:
         agreement=OuterRef("pk"), institution_id__in=list(g.by_institution)
     )
     return Agreement.objects.filter(Q(is_public=True) | Exists(own))
-
-
-def managed_institution_ids(user: AnyUser) -> set[int] | None:
-    """Institutions whose people this user manages; None means all of them."""
-    g = grants(user)
-    if g.is_network_admin:
-        return None
-    return {pk for pk, roles in g.by_institution.items() if Role.INSTITUTION_ADMIN in roles}
