@@ -98,3 +98,4 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/institutions/", "consilium.institutions.api.router")
 api.add_router("/me/", "consilium.accounts.api.router")
 api.add_router("/partnerships/", "consilium.partnerships.api.router")
+api.add_router("/courses/", "consilium.courses.api.router")

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "consilium.accounts",
     "consilium.institutions",
     "consilium.partnerships",
+    "consilium.courses",
     "consilium.notifications",
     "consilium.demo",
 ]
@@ -206,6 +207,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Consilium <no-reply@consilium.local>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Tasks enqueued (after commit) with ``enrolment_id`` when a learner completes a course.
+COURSE_COMPLETION_HANDLERS: list[str] = []
 
 TASKS = {
     "default": {

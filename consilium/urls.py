@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("consilium.accounts.urls")),
     path("institutions/", include("consilium.institutions.urls")),
     path("partnerships/", include("consilium.partnerships.urls")),
+    path("courses/", include("consilium.courses.urls")),
     path("notifications/", include("consilium.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

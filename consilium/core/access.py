@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from consilium.accounts.models import User
+    from consilium.courses.models import Course
     from consilium.institutions.models import Institution, Membership
     from consilium.partnerships.models import Agreement
 
@@ -190,6 +191,77 @@ def _manages_programmes(user: AnyUser, g: Grants, obj: Any) -> bool:
     return ministries.exists()
 
 
+# --- course bank -------------------------------------------------------------------------
+
+AUTHOR_ROLES = frozenset({Role.COURSE_AUTHOR})
+# Who follows an institution's learners: its teachers, authors and administrators.
+TEACHING_ROLES = frozenset({Role.TEACHER, Role.COURSE_AUTHOR, Role.INSTITUTION_ADMIN})
+
+
+def _course_institution_ids(course: Any) -> set[int]:
+    """The owner and co-authoring institutions (uses prefetched co-authors if there)."""
+    return {course.owner_id, *(i.pk for i in course.co_authors.all())}
+
+
+def _creates_courses(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """``obj`` is None (anywhere) or the owner institution the course would belong to."""
+    if g.is_network_admin:
+        return True
+    if obj is None:
+        return any(roles & AUTHOR_ROLES for roles in g.by_institution.values())
+    return bool(g.at(_institution_id(obj)) & AUTHOR_ROLES)
+
+
+def _authors_course(user: AnyUser, g: Grants, obj: Any) -> bool:
+    if g.is_network_admin:
+        return True
+    return any(g.at(pk) & AUTHOR_ROLES for pk in _course_institution_ids(obj))
+
+
+def _reads_course(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """Published courses are public; drafts are for their authors, reviewers and the network."""
+    if obj.status == "published" or g.reads_network:
+        return True
+    if any(g.at(pk) & (AUTHOR_ROLES | TEACHING_ROLES) for pk in _course_institution_ids(obj)):
+        return True
+    return bool(
+        user.is_authenticated
+        and Role.METHODOLOGIST in g.anywhere()
+        and obj.reviews.filter(reviewer=user).exists()
+    )
+
+
+def _reviews(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """``obj`` is a Review: only the methodologist it is assigned to."""
+    return Role.METHODOLOGIST in g.anywhere() and obj.reviewer_id == user.pk
+
+
+def _methodologist(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return Role.METHODOLOGIST in g.anywhere()
+
+
+def _follows_learners(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """``obj`` is a Course: its institutions' teachers, authors and administrators."""
+    if g.reads_network:
+        return True
+    return any(g.at(pk) & TEACHING_ROLES for pk in _course_institution_ids(obj))
+
+
+def _own_enrolment(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return bool(user.is_authenticated and obj.learner_id == user.pk)
+
+
+def _institution_statistics(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """``obj`` is an Institution: its administrators, authors, teachers; the network readers."""
+    if g.reads_network:
+        return True
+    return bool(g.at(_institution_id(obj)) & TEACHING_ROLES)
+
+
+def _network_reader(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return g.reads_network
+
+
 def _staff(user: AnyUser, g: Grants, obj: Any) -> bool:
     return bool(user.is_authenticated and user.is_staff and g.is_network_admin)
 
@@ -215,6 +287,17 @@ RULES: dict[str, Rule] = {
     "agreement.edit": _coordinates_party,
     "agreement.documents": _sees_agreement_documents,
     "agreement.approve": _approves_for_party,
+    "course.catalog": _public,
+    "course.view": _reads_course,
+    "course.create": _creates_courses,
+    "course.author": _authors_course,
+    "course.review": _reviews,
+    "course.review_queue": _methodologist,
+    "course.learners": _follows_learners,
+    "course.enrol": _signed_in,
+    "course.learn": _own_enrolment,
+    "course.stats.institution": _institution_statistics,
+    "course.stats.network": _network_reader,
 }
 
 
@@ -294,3 +377,27 @@ def visible_agreements(user: AnyUser) -> QuerySet[Agreement]:
         agreement=OuterRef("pk"), institution_id__in=list(g.by_institution)
     )
     return Agreement.objects.filter(Q(is_public=True) | Exists(own))
+
+
+def visible_courses(user: AnyUser) -> QuerySet[Course]:
+    """Everyone sees published courses; authors and teachers their institutions' own; a
+    methodologist the courses assigned to them; the network readers all of them."""
+    from django.db.models import Q
+
+    from consilium.courses.models import Course, CourseStatus
+
+    g = grants(user)
+    if g.reads_network:
+        return Course.objects.all()
+    published = Q(status=CourseStatus.PUBLISHED)
+    if not user.is_authenticated:
+        return Course.objects.filter(published)
+    own = [pk for pk, roles in g.by_institution.items() if roles & (AUTHOR_ROLES | TEACHING_ROLES)]
+    condition = published
+    if own:
+        condition |= Q(owner_id__in=own) | Q(co_authors__in=own)
+    if Role.METHODOLOGIST in g.anywhere():
+        condition |= Q(reviews__reviewer=user)
+    if condition is published:
+        return Course.objects.filter(published)
+    return Course.objects.filter(pk__in=Course.objects.filter(condition).values("pk"))
