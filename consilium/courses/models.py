@@ -588,6 +588,10 @@ class YearStats(models.Model):
         verbose_name = _("yearly totals")
         verbose_name_plural = _("yearly totals")
         ordering = ["scope", "scope_id", "year"]
+        indexes = [
+            # Dashboards rank the institutions (or courses) of one year by enrolments.
+            models.Index(fields=["scope", "year", "-enrolments"], name="year_stats_rank_idx")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["scope", "scope_id", "year"], name="year_stats_unique")
         ]
