@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "consilium.institutions",
     "consilium.partnerships",
     "consilium.courses",
+    "consilium.credentials",
     "consilium.notifications",
     "consilium.demo",
 ]
