@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
+from consilium.core import uploads
 from consilium.institutions.models import Institution
 from consilium.partnerships import lifecycle
 from consilium.partnerships.models import (
@@ -760,20 +761,7 @@ def work_item_add(
 
 # --- documents ---------------------------------------------------------------------------
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-)
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """The real type of a file from its first bytes: (content type, extension) or None."""
-    for magic, content_type, extension in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
+MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 
 
 @transaction.atomic
@@ -782,38 +770,7 @@ def document_upload(
 ) -> Document:
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": [_("Choose a kind from the list.")]})
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file is larger than %(size)s MB.")
-                    % {"size": MAX_DOCUMENT_BYTES // (1024 * 1024)}
-                ]
-            }
-        )
-    data = upload.read(MAX_DOCUMENT_BYTES + 1)
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file is larger than %(size)s MB.")
-                    % {"size": MAX_DOCUMENT_BYTES // (1024 * 1024)}
-                ]
-            }
-        )
-    sniffed = sniff(data[:16])
-    if sniffed is None:
-        raise ValidationError(
-            {
-                "file": [
-                    _(
-                        "Only PDF, PNG and JPEG files are accepted; this file "
-                        "is something else, whatever its name says."
-                    )
-                ]
-            }
-        )
-    content_type, extension = sniffed
+    data, content_type, extension = uploads.read_checked(upload, limit=MAX_DOCUMENT_BYTES)
     title = title.strip()
     if not title:
         raise ValidationError({"title": [_("Give the document a title.")]})
