@@ -1,13 +1,270 @@
-"""Statistics of the course bank: visit marks and yearly totals (kept by tasks.py)."""
+"""Statistics of the course bank: visit marks and yearly totals (kept by tasks.py).
+
+Dashboards read ``YearStats`` only. The rows are kept like this:
+
+* a course row (enrolments by ``enrolled_at`` year, completions by ``completed_at`` year,
+  certificates by the credentials app) is recomputed from the raw rows by the task
+  ``refresh_course_year`` whenever ``record_change`` is called for it;
+* visitors are never recomputed: a visit leaves only a salted daily hash (``VisitMark``), and
+  the nightly ``close_visit_day`` adds each day's distinct hashes to the course's year and
+  deletes the marks;
+* an institution row is the sum of the rows of the courses it *owns* (co-authored courses
+  count for their owner only), the network row the sum of all course rows; ``courses`` is the
+  number of courses in the catalog (published) first published in or before that year;
+* ``rebuild_all`` recomputes every row from the raw rows (visitors kept) for the nightly
+  command and after bulk loads.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.http import HttpRequest
+from django.utils import timezone
+
+from consilium.courses.models import (
+    Course,
+    CourseStatus,
+    Enrolment,
+    StatsScope,
+    VisitMark,
+    YearStats,
+)
+
+COUNTED = ("visitors", "enrolments", "completions", "certificates")
+# The day's salt outlives the day a little, so that visits just before midnight still match.
+SALT_SECONDS = 2 * 24 * 3600
+BOT_MARKERS = ("bot", "spider", "crawl")
+
+
+# --- visits ----------------------------------------------------------------------------------
+
+
+def _daily_salt(day: date) -> str:
+    """A random salt per day, kept only in the cache: nobody can recompute a digest later."""
+    salt = cache.get_or_set(
+        f"course-visit-salt:{day.isoformat()}", lambda: secrets.token_hex(32), SALT_SECONDS
+    )
+    return str(salt)
+
+
+def visit_digest(*, course_id: int, identity: str, day: date) -> str:
+    text = f"{_daily_salt(day)}:{course_id}:{identity}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def mark_visit(*, course_id: int, request: HttpRequest) -> None:
+    """Count today's visit of this (unknown) visitor to the course page, without storing who:
+    a salted daily hash (see models.VisitMark). Cheap on repeat visits.
+
+    The visitor is their address and browser (``REMOTE_ADDR``: Consilium trusts no forwarded
+    address) and the hash is all that is stored; robots and HEAD requests are not counted.
+    """
+    if request.method == "HEAD":
+        return
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    if any(marker in agent.lower() for marker in BOT_MARKERS):
+        return
+    day = timezone.localdate()
+    identity = f"{request.META.get('REMOTE_ADDR', '')}|{agent}"
+    digest = visit_digest(course_id=course_id, identity=identity, day=day)
+    if not cache.add(f"visit:{day.isoformat()}:{digest}", 1, SALT_SECONDS):
+        return  # seen today already: no database write
+    VisitMark.objects.bulk_create(
+        [VisitMark(course_id=course_id, day=day, digest=digest)], ignore_conflicts=True
+    )
+
+
+def close_visit_day(day: date) -> int:
+    """Add the distinct visitors of ``day`` (and of any earlier day left open) to the courses'
+    years, refresh the institutions and the network, and delete those marks.
+
+    One transaction: a second run finds no marks and changes nothing. Returns the number of
+    visitors counted.
+    """
+    with transaction.atomic():
+        marks = VisitMark.objects.filter(day__lte=day)
+        # (course, day, digest) is unique, so rows per course and year are the sum of the
+        # distinct visitors of each day.
+        per_year = list(
+            marks.values("course_id", year=ExtractYear("day"))
+            .annotate(n=Count("id"))
+            .order_by("course_id", "year")
+        )
+        if not per_year:
+            return 0
+        course_ids = {row["course_id"] for row in per_year}
+        owners = dict(Course.objects.filter(pk__in=course_ids).values_list("pk", "owner_id"))
+        for row in per_year:
+            updated = YearStats.objects.filter(
+                scope=StatsScope.COURSE, scope_id=row["course_id"], year=row["year"]
+            ).update(visitors=F("visitors") + row["n"])
+            if not updated:
+                YearStats.objects.create(
+                    scope=StatsScope.COURSE,
+                    scope_id=row["course_id"],
+                    year=row["year"],
+                    visitors=row["n"],
+                )
+        years = {row["year"] for row in per_year}
+        for owner_id, year in sorted({(owners[r["course_id"]], r["year"]) for r in per_year}):
+            _refresh_institution_year(owner_id, year)
+        for year in sorted(years):
+            _refresh_network_year(year)
+        marks.delete()
+    return sum(row["n"] for row in per_year)
+
+
+# --- totals ----------------------------------------------------------------------------------
 
 
 def record_change(*, course_id: int, year: int) -> None:
     """Something counted for ``course_id`` in ``year`` changed (an enrolment, a completion, a
     certificate): refresh its totals after the transaction commits."""
+    from consilium.courses.tasks import refresh_course_year
+
+    transaction.on_commit(lambda: refresh_course_year.enqueue(course_id=course_id, year=year))
 
 
-def mark_visit(*, course_id: int, request: object) -> None:
-    """Count today's visit of this (unknown) visitor to the course page, without storing who:
-    a salted daily hash (see models.VisitMark). Cheap on repeat visits."""
+def _certificates(course_id: int, year: int) -> int:
+    from consilium.credentials.selectors import certificates_per_course_year
+
+    return certificates_per_course_year(course_id, year)
+
+
+def refresh_course_year(*, course_id: int, year: int) -> None:
+    """Recompute one course's row for one year from the raw rows (visitors kept), then its
+    owner institution's row and the network row."""
+    owner_id = Course.objects.filter(pk=course_id).values_list("owner_id", flat=True).first()
+    if owner_id is None:
+        return  # the course is gone
+    with transaction.atomic():
+        counts = Enrolment.objects.filter(course_id=course_id).aggregate(
+            enrolments=Count("id", filter=Q(enrolled_at__year=year)),
+            completions=Count("id", filter=Q(completed_at__year=year)),
+        )
+        counts["certificates"] = _certificates(course_id, year)
+        YearStats.objects.update_or_create(
+            scope=StatsScope.COURSE, scope_id=course_id, year=year, defaults=counts
+        )
+        _refresh_institution_year(owner_id, year)
+        _refresh_network_year(year)
+
+
+def _sums(rows: Any) -> dict[str, int]:
+    totals = rows.aggregate(**{name: Sum(name) for name in COUNTED})
+    return {name: totals[name] or 0 for name in COUNTED}
+
+
+def _catalog_courses(year: int) -> Any:
+    """Courses in the catalog first published in or before ``year``."""
+    return Course.objects.filter(status=CourseStatus.PUBLISHED, published_at__year__lte=year)
+
+
+def _refresh_institution_year(institution_id: int, year: int) -> None:
+    own = Course.objects.filter(owner_id=institution_id).values("pk")
+    values = _sums(YearStats.objects.filter(scope=StatsScope.COURSE, year=year, scope_id__in=own))
+    values["courses"] = _catalog_courses(year).filter(owner_id=institution_id).count()
+    YearStats.objects.update_or_create(
+        scope=StatsScope.INSTITUTION, scope_id=institution_id, year=year, defaults=values
+    )
+
+
+def _refresh_network_year(year: int) -> None:
+    values = _sums(YearStats.objects.filter(scope=StatsScope.INSTITUTION, year=year))
+    values["courses"] = _catalog_courses(year).count()
+    YearStats.objects.update_or_create(
+        scope=StatsScope.NETWORK, scope_id=0, year=year, defaults=values
+    )
+
+
+def _per_course_year(rows: Iterable[dict[str, Any]]) -> dict[tuple[int, int], int]:
+    return {(row["course_id"], row["year"]): row["n"] for row in rows if row["year"] is not None}
+
+
+def rebuild_all() -> None:
+    """Recompute every row from the raw rows; visitors (which have no raw rows) are kept.
+
+    Institution and network rows are rebuilt for every year with course rows, and for the
+    current year wherever there are published courses.
+    """
+    enrolled = _per_course_year(
+        Enrolment.objects.values("course_id", year=ExtractYear("enrolled_at"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    completed = _per_course_year(
+        Enrolment.objects.filter(completed_at__isnull=False)
+        .values("course_id", year=ExtractYear("completed_at"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    owners = dict(Course.objects.values_list("pk", "owner_id"))
+    first_published: dict[int, list[int]] = defaultdict(list)
+    for owner_id, published_at in Course.objects.filter(
+        status=CourseStatus.PUBLISHED, published_at__isnull=False
+    ).values_list("owner_id", "published_at"):
+        first_published[owner_id].append(timezone.localtime(published_at).year)
+    this_year = timezone.localdate().year
+
+    with transaction.atomic():
+        existing = {
+            (row.scope_id, row.year): row
+            for row in YearStats.objects.select_for_update().filter(scope=StatsScope.COURSE)
+        }
+        keys = {key for key in {*enrolled, *completed, *existing} if key[0] in owners}
+        new_rows, changed = [], []
+        for course_id, year in sorted(keys):
+            row = existing.get((course_id, year))
+            if row is None:
+                row = YearStats(scope=StatsScope.COURSE, scope_id=course_id, year=year)
+                new_rows.append(row)
+            else:
+                changed.append(row)
+            row.enrolments = enrolled.get((course_id, year), 0)
+            row.completions = completed.get((course_id, year), 0)
+            row.certificates = _certificates(course_id, year)
+        YearStats.objects.bulk_update(changed, ["enrolments", "completions", "certificates"])
+        YearStats.objects.bulk_create(new_rows)
+        YearStats.objects.filter(scope=StatsScope.COURSE).exclude(
+            scope_id__in=list(owners)
+        ).delete()
+
+        institutions: dict[tuple[int, int], dict[str, int]] = {}
+        for row in [*changed, *new_rows]:
+            key = (owners[row.scope_id], row.year)
+            totals = institutions.setdefault(key, dict.fromkeys(COUNTED, 0))
+            for name in COUNTED:
+                totals[name] += getattr(row, name)
+        for owner_id in first_published:
+            institutions.setdefault((owner_id, this_year), dict.fromkeys(COUNTED, 0))
+        network: dict[int, dict[str, int]] = {}
+        for (owner_id, year), totals in institutions.items():
+            summed = network.setdefault(year, dict.fromkeys(COUNTED, 0))
+            for name in COUNTED:
+                summed[name] += totals[name]
+            totals["courses"] = sum(1 for y in first_published.get(owner_id, ()) if y <= year)
+        all_published = [y for years in first_published.values() for y in years]
+        for year, totals in network.items():
+            totals["courses"] = sum(1 for y in all_published if y <= year)
+
+        YearStats.objects.exclude(scope=StatsScope.COURSE).delete()
+        YearStats.objects.bulk_create(
+            [
+                YearStats(scope=StatsScope.INSTITUTION, scope_id=owner_id, year=year, **totals)
+                for (owner_id, year), totals in sorted(institutions.items())
+            ]
+            + [
+                YearStats(scope=StatsScope.NETWORK, scope_id=0, year=year, **totals)
+                for year, totals in sorted(network.items())
+            ]
+        )
