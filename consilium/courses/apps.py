@@ -6,3 +6,6 @@ class CoursesConfig(AppConfig):
     name = "consilium.courses"
     label = "courses"
     verbose_name = _("Course bank")
+
+    def ready(self) -> None:
+        from consilium.courses import sections  # noqa: F401  (registers the section)
