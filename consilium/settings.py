@@ -210,7 +210,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Consilium <no-reply@c
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Tasks enqueued (after commit) with ``enrolment_id`` when a learner completes a course.
-COURSE_COMPLETION_HANDLERS: list[str] = []
+COURSE_COMPLETION_HANDLERS: list[str] = ["consilium.credentials.tasks.issue_for_enrolment"]
 
 TASKS = {
     "default": {

@@ -266,6 +266,32 @@ def _staff(user: AnyUser, g: Grants, obj: Any) -> bool:
     return bool(user.is_authenticated and user.is_staff and g.is_network_admin)
 
 
+def _certificate_institution_ids(certificate: Any) -> set[int]:
+    """The issuing and co-issuing institutions (uses prefetched co-issuers if there)."""
+    return {certificate.issuer_id, *(i.pk for i in certificate.co_issuers.all())}
+
+
+def _sees_certificate(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """``obj`` is a Certificate: its holder, the issuing institutions' administrators, authors
+    and teachers, and the network readers."""
+    if user.is_authenticated and obj.learner_id == user.pk:
+        return True
+    if g.reads_network:
+        return True
+    return any(g.at(pk) & TEACHING_ROLES for pk in _certificate_institution_ids(obj))
+
+
+def _revokes_certificate(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """``obj`` is a Certificate: the issuing institution's administrators, network admins."""
+    if g.is_network_admin:
+        return True
+    return Role.INSTITUTION_ADMIN in g.at(obj.issuer_id)
+
+
+def _holds_certificate(user: AnyUser, g: Grants, obj: Any) -> bool:
+    return bool(user.is_authenticated and obj.learner_id == user.pk)
+
+
 RULES: dict[str, Rule] = {
     "public": _public,
     "signed_in": _signed_in,
@@ -298,6 +324,10 @@ RULES: dict[str, Rule] = {
     "course.learn": _own_enrolment,
     "course.stats.institution": _institution_statistics,
     "course.stats.network": _network_reader,
+    "certificate.view": _sees_certificate,
+    "certificate.revoke": _revokes_certificate,
+    "certificate.reissue": _holds_certificate,
+    "certificate.list": _institution_statistics,
 }
 
 

@@ -51,7 +51,8 @@ class StatusList(models.Model):
         verbose_name=_("institution"),
     )
     number = models.PositiveIntegerField(_("number"))
-    bits = models.BinaryField(_("bitstring"), editable=False)
+    # ``encodedList``: the GZIP-compressed bitstring in base64url (status_list.py).
+    encoded = models.TextField(_("encoded list"), editable=False)
     next_index = models.PositiveIntegerField(_("next free entry"), default=0)
     # The signed BitstringStatusListCredential, re-signed at every revocation.
     credential = models.JSONField(_("signed status list"), default=dict, editable=False)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from consilium.credentials.models import Certificate, CertificateStatus
+from consilium.institutions.models import Institution
 
 
 def certificates_per_course_year(course_id: int, year: int) -> int:
@@ -21,3 +23,45 @@ def certificates_per_course_year(course_id: int, year: int) -> int:
         .filter(~Q(status=CertificateStatus.SUPERSEDED))
         .count()
     )
+
+
+def learner_certificates(user: Any) -> QuerySet[Certificate]:
+    """The holder's own certificates, newest first (superseded ones included, marked)."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    return Certificate.objects.filter(learner=user).select_related("course", "superseded_by")
+
+
+def institution_certificates(
+    institution: Institution,
+    *,
+    course_id: int | None = None,
+    status: str = "",
+    year: int | None = None,
+) -> QuerySet[Certificate]:
+    """Certificates an institution issued or co-issued, with the list's filters applied."""
+    rows = Certificate.objects.filter(Q(issuer=institution) | Q(co_issuers=institution)).distinct()
+    if course_id:
+        rows = rows.filter(course_id=course_id)
+    if status:
+        rows = rows.filter(status=status)
+    if year:
+        tz = timezone.get_current_timezone()
+        rows = rows.filter(
+            issued_at__gte=datetime(year, 1, 1, tzinfo=tz),
+            issued_at__lt=datetime(year + 1, 1, 1, tzinfo=tz),
+        )
+    return rows.select_related("learner", "course")
+
+
+def institution_course_choices(institution: Institution) -> list[tuple[int, str]]:
+    """(course id, title at issue) of the courses the institution has certificates of."""
+    seen: dict[int, str] = {}
+    rows = (
+        institution_certificates(institution)
+        .order_by("course_id")
+        .values_list("course_id", "course_title")
+    )
+    for course_id, title in rows.distinct():
+        seen.setdefault(course_id, title)
+    return list(seen.items())

@@ -1,0 +1,30 @@
+"""The certificate's PDF: its snapshot, a QR code of its public page, in its language."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+
+from consilium.credentials.models import Certificate
+
+
+def qr_data_uri(url: str) -> str:
+    """An SVG QR code of ``url`` as a data: URI (WeasyPrint draws it; nothing is fetched)."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    svg = image.to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def certificate_context(certificate: Certificate) -> dict[str, Any]:
+    from consilium.credentials.services import public_url
+
+    url = public_url(certificate.code)
+    return {
+        "certificate": certificate,
+        "issuers": certificate.issuer_names,
+        "verify_url": url,
+        "qr": qr_data_uri(url),
+    }

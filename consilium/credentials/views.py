@@ -1,0 +1,258 @@
+"""Certificate pages: public verification, the holder's certificates, the institution's list."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from consilium.core import access
+from consilium.core.access import requires
+from consilium.core.forms import apply_errors
+from consilium.core.public_cache import cached_for_anonymous
+from consilium.core.tabular import csv_stream
+from consilium.credentials import keys, selectors, services
+from consilium.credentials.forms import CertificateFilter, ReasonForm, VerifyForm
+from consilium.credentials.models import Certificate, CertificateStatus, SigningKey, StatusList
+from consilium.credentials.verification import verify_code, verify_credential
+from consilium.institutions.models import Institution
+from consilium.partnerships.pdf import pdf_response
+
+CACHE = services.CACHE_NAME
+
+
+def _certificate(request: HttpRequest, pk: Any, **_kwargs: Any) -> Certificate:
+    return get_object_or_404(
+        Certificate.objects.select_related("course", "issuer", "learner").prefetch_related(
+            "co_issuers"
+        ),
+        pk=pk,
+    )
+
+
+def _institution(request: HttpRequest, pk: int, **_kwargs: Any) -> Institution:
+    return get_object_or_404(Institution, pk=pk)
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+@csrf_exempt  # Verifying changes nothing; anonymous pages are cached without a CSRF token.
+@requires("public")
+@cached_for_anonymous(CACHE)
+def verify(request: HttpRequest) -> HttpResponse:
+    """Check a certificate by its code or address (GET), or a credential file (POST)."""
+    verdict = None
+    form = VerifyForm()
+    code = request.GET.get("code", "").strip()
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+        if form.is_valid():
+            verdict = verify_credential(form.payload())
+    elif code:
+        verdict = verify_code(code)
+    return render(
+        request,
+        "credentials/verify.html",
+        {"form": form, "code": code, "verdict": verdict},
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@requires("public")
+@cached_for_anonymous(CACHE)
+def public(request: HttpRequest, code: str) -> HttpResponse:
+    """What a verifier needs to know about a certificate, and nothing more (no e-mail)."""
+    verdict = verify_code(code)
+    if verdict.certificate is None:
+        raise Http404
+    certificate = _certificate(request, verdict.certificate.pk)
+    user = request.user
+    context = {
+        "certificate": certificate,
+        "verdict": verdict,
+        "can_view": access.can(user, "certificate.view", certificate),
+        "can_revoke": certificate.status == CertificateStatus.VALID
+        and access.can(user, "certificate.revoke", certificate),
+        "can_reissue": certificate.status == CertificateStatus.VALID
+        and access.can(user, "certificate.reissue", certificate)
+        and certificate.learner.full_name.strip() != certificate.holder_name,
+    }
+    return render(request, "credentials/public.html", context)
+
+
+@requires("public")
+def status_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed Bitstring Status List credential of an institution's revocations."""
+    credential = StatusList.objects.filter(pk=pk).values_list("credential", flat=True).first()
+    if not credential:
+        raise Http404
+    response = HttpResponse(json.dumps(credential), content_type="application/vc+ld+json")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@requires("public")
+def did_document(request: HttpRequest, pk: int) -> JsonResponse:
+    """The did:web document publishing the institution's public key."""
+    key = SigningKey.objects.filter(institution_id=pk).first()
+    if key is None:
+        raise Http404
+    return JsonResponse(keys.did_document(key), content_type="application/did+json")
+
+
+# --- holder ----------------------------------------------------------------------------------
+
+
+@requires("signed_in")
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.learner_certificates(request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "credentials/mine.html", {"page": page})
+
+
+@requires("certificate.view", obj=_certificate)
+def download_pdf(request: HttpRequest, pk: Any) -> HttpResponse:
+    certificate: Certificate = request.access_object  # type: ignore[attr-defined]
+    data = services.certificate_pdf(certificate=certificate)
+    return pdf_response(data, f"certificate-{certificate.code}.pdf", inline=False)
+
+
+@requires("certificate.view", obj=_certificate)
+def download_json(request: HttpRequest, pk: Any) -> HttpResponse:
+    certificate: Certificate = request.access_object  # type: ignore[attr-defined]
+    response = HttpResponse(
+        json.dumps(certificate.credential, ensure_ascii=False, indent=2),
+        content_type="application/vc+ld+json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.json"'
+    return response
+
+
+def _reason_view(
+    request: HttpRequest, *, action: str, template: str, run: Any, done: str
+) -> HttpResponse:
+    certificate: Certificate = request.access_object  # type: ignore[attr-defined]
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(
+                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("certificates:public", code=result.code)
+    return render(
+        request,
+        template,
+        {"certificate": certificate, "form": form, "action": action},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires("certificate.reissue", obj=_certificate)
+def reissue(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _reason_view(
+        request,
+        action="reissue",
+        template="credentials/reason_form.html",
+        run=services.certificate_reissue,
+        done=_("A new certificate was issued under your current name."),
+    )
+
+
+@requires("certificate.revoke", obj=_certificate)
+def revoke(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _reason_view(
+        request,
+        action="revoke",
+        template="credentials/reason_form.html",
+        run=services.certificate_revoke,
+        done=_("The certificate was revoked."),
+    )
+
+
+# --- institution -----------------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest, institution: Institution) -> tuple[CertificateFilter, Any]:
+    form = CertificateFilter(
+        request.GET or None, courses=selectors.institution_course_choices(institution)
+    )
+    rows = selectors.institution_certificates(institution, **form.filters())
+    return form, rows
+
+
+@requires("certificate.list", obj=_institution)
+def institution_list(request: HttpRequest, pk: int) -> HttpResponse:
+    institution: Institution = request.access_object  # type: ignore[attr-defined]
+    form, rows = _filtered(request, institution)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "credentials/institution_list.html",
+        {
+            "institution": institution,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "export_url": reverse("certificates:institution_export", args=[pk])
+            + (f"?{query.urlencode()}" if query else ""),
+        },
+    )
+
+
+@requires("certificate.list", obj=_institution)
+def institution_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    institution: Institution = request.access_object  # type: ignore[attr-defined]
+    _form, rows = _filtered(request, institution)
+    header = [
+        _("Code"),
+        _("Identifier"),
+        _("Holder"),
+        _("Course"),
+        _("Language"),
+        _("Hours"),
+        _("Credits"),
+        _("Issued on"),
+        _("Status"),
+    ]
+    labels = dict(CertificateStatus.choices)
+
+    def lines() -> Any:
+        yield header
+        for c in rows.iterator(chunk_size=500):
+            yield [
+                c.code,
+                c.pk,
+                c.holder_name,
+                c.course_title,
+                c.language,
+                c.hours,
+                c.credits,
+                c.issued_at.date().isoformat(),
+                labels[c.status],
+            ]
+
+    response = StreamingHttpResponse(csv_stream(lines()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="certificates-{pk}.csv"'
+    return response
