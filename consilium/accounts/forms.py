@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -68,3 +69,80 @@ class ResetRequestForm(StyledFormMixin, PasswordResetForm):
 
 class NewPasswordForm(StyledFormMixin, SetPasswordForm):
     pass
+
+
+class SignUpForm(StyledFormMixin, forms.Form):
+    """A new account: e-mail, full name, language and the password twice (Django's password
+    validators apply). Attempts per client are limited like sign-in."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    language = forms.ChoiceField(label=_("Interface language"), choices=settings.LANGUAGES)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, client: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+        # Built here, not at import, so that the rules read in the visitor's language.
+        self.fields[
+            "password1"
+        ].help_text = password_validation.password_validators_help_text_html()
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail address already exists. Sign in instead."),
+                code="exists",
+            )
+        return email
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("This field is required."), code="required")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        if services.signup_blocked(client=self.client):
+            minutes = max(1, settings.LOGIN_RATE_WINDOW // 60)
+            raise forms.ValidationError(
+                ngettext(
+                    "Too many attempts. Wait %(minutes)s minute and try again.",
+                    "Too many attempts. Wait %(minutes)s minutes and try again.",
+                    minutes,
+                ),
+                code="throttled",
+                params={"minutes": minutes},
+            )
+        services.signup_tried(client=self.client)
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif first:
+            candidate = User(
+                email=cleaned.get("email") or "", full_name=cleaned.get("full_name") or ""
+            )
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned

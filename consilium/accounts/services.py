@@ -98,3 +98,35 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- sign-up -----------------------------------------------------------------------------
+
+
+def _signup_key(client: str) -> str:
+    return f"signup:client:{client}"
+
+
+def signup_blocked(*, client: str) -> bool:
+    """Too many sign-ups tried from this client lately (the sign-in limit and window)."""
+    return (cache.get(_signup_key(client)) or 0) >= settings.LOGIN_RATE_LIMIT
+
+
+def signup_tried(*, client: str) -> None:
+    key = _signup_key(client)
+    cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=settings.LOGIN_RATE_WINDOW)
+
+
+@transaction.atomic
+def user_sign_up(*, email: str, full_name: str, password: str, language: str) -> User:
+    """A new person with no roles: they can enrol in courses and be invited to institutions.
+    The form has checked the address is free and the password strong enough."""
+    user = User(email=email.strip().lower(), full_name=full_name.strip(), language=language)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user

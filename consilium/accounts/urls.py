@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
+    path("sign-up/", views.sign_up, name="sign_up"),
     path("sign-out/", views.sign_out, name="logout"),
     path("password/reset/", views.password_reset, name="password_reset"),
     path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),

@@ -1,9 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +16,7 @@ from consilium.accounts.forms import (
     ProfileForm,
     ResetRequestForm,
     SignInForm,
+    SignUpForm,
 )
 from consilium.core.access import requires
 from consilium.core.http import set_language_cookie
@@ -60,6 +63,37 @@ password_reset_complete = requires("public")(
         template_name="accounts/password_reset_complete.html"
     )
 )
+
+
+@requires("public")
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """Create an account and sign the person in, then go on where they were going."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    if request.user.is_authenticated:
+        return redirect(target or "core:home")
+    form = SignUpForm(
+        request.POST or None,
+        client=request.META.get("REMOTE_ADDR", ""),
+        initial={"language": translation.get_language()},
+    )
+    if request.method == "POST" and form.is_valid():
+        user = services.user_sign_up(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["password1"],
+            language=form.cleaned_data["language"],
+        )
+        login(request, user)
+        translation.activate(user.language)
+        messages.success(request, _("Welcome to Consilium! Your account is ready."))
+        response = redirect(target or "courses:my_learning")
+        set_language_cookie(response, user.language)
+        return response
+    return render(request, "accounts/sign_up.html", {"form": form, "next": target})
 
 
 @requires("signed_in")

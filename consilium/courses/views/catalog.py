@@ -1,3 +1,172 @@
-from django.urls import URLPattern
+"""The public catalog: search and filters, a course's page and the run calendars (iCalendar).
 
-urls: list[URLPattern] = []
+Anyone may browse; a draft's page is for those the access policy lets read it ("course.view").
+Anonymous answers are cached until the next write to the course bank (``public_cache``), but
+every view of a course page is counted first (``stats.mark_visit``), outside that cache.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from icalendar import Calendar, Event
+
+from consilium.core import access, public_cache
+from consilium.core.access import requires
+from consilium.courses.models import (
+    Audience,
+    Course,
+    CourseStatus,
+    CourseVariant,
+    Discipline,
+    Run,
+)
+from consilium.courses.selectors import catalog as selectors
+from consilium.courses.selectors.learning import enrolment_of
+from consilium.courses.services import stats
+from consilium.institutions.models import Institution
+
+PAGE_SIZE = 20
+
+
+def _course(request: HttpRequest, pk: int, **_kwargs: Any) -> Course:
+    course = selectors.course_for_page(pk)
+    if course is None:
+        raise Http404
+    return course
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- catalog -----------------------------------------------------------------------------
+
+
+@requires("course.catalog")
+@public_cache.cached_for_anonymous("courses")
+def catalog(request: HttpRequest) -> HttpResponse:
+    flt = selectors.CatalogFilter.from_params(request.GET)
+    page = Paginator(selectors.catalog(request.user, flt), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.label(page.object_list)
+    context = {
+        "page": page,
+        "filter": flt,
+        "query_string": _without_page(request),
+        "institutions": _institutions(),
+        "disciplines": Discipline.objects.all(),
+        "languages": selectors.LANGUAGE_CHOICES,
+        "audiences": Audience.choices,
+    }
+    partial = getattr(request, "htmx", False)
+    template = "courses/catalog/_results.html" if partial else "courses/catalog/catalog.html"
+    return render(request, template, context)
+
+
+def _institutions() -> list[Institution]:
+    """Institutions with a published course, for the filter (kept until the next write)."""
+    key = f"catalog:institutions:{public_cache.current('courses')}"
+    rows = cache.get(key)
+    if rows is None:
+        owners = Course.objects.filter(status=CourseStatus.PUBLISHED).values("owner_id")
+        rows = list(Institution.objects.filter(pk__in=owners).order_by("name_key", "id"))
+        cache.set(key, rows, public_cache.TIMEOUT)
+    return rows
+
+
+# --- one course --------------------------------------------------------------------------
+
+
+@requires("course.view", obj=_course)
+def course(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        stats.mark_visit(course_id=pk, request=request)
+    return _course_page(request, pk)
+
+
+@public_cache.cached_for_anonymous("courses")
+def _course_page(request: HttpRequest, pk: int) -> HttpResponse:
+    obj: Course = request.access_object  # type: ignore[attr-defined]
+    variants = {v.language: v for v in obj.variants.all()}
+    wanted = request.GET.get("lang") or ""
+    variant = variants.get(wanted) or selectors.reader_variant(obj)
+    enrolment = enrolment_of(request.user, obj.pk)
+    context = {
+        "course": obj,
+        "variant": variant,
+        "variants": [variants[code] for code in selectors.LANGUAGES if code in variants],
+        # Services store the description already cleaned with nh3; this field only.
+        "description": mark_safe(variant.description) if variant else "",
+        "modules": selectors.outline(variant) if variant else [],
+        "runs": selectors.open_runs(obj),
+        "co_authors": list(obj.co_authors.all()),
+        "enrolment": enrolment,
+        "can_enrol": obj.status == "published" and access.can(request.user, "course.enrol"),
+        "next_url": request.get_full_path(),
+    }
+    return render(request, "courses/catalog/course.html", context)
+
+
+# --- calendars ---------------------------------------------------------------------------
+
+
+def _calendar(request: HttpRequest, runs: list[Run], name: str) -> HttpResponse:
+    cal = Calendar()
+    cal.add("prodid", "-//Consilium//Course runs//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    host = request.get_host().split(":")[0] or "consilium"
+    stamp = timezone.now()
+    for run in runs:
+        variant: CourseVariant | None = selectors.reader_variant(run.course)
+        event = Event()
+        event.add("uid", f"course-run-{run.pk}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("summary", variant.title if variant else str(run.course))
+        event.add("dtstart", run.starts_on)
+        # All-day events end the day after their last day (RFC 5545, 3.6.1).
+        event.add("dtend", (run.ends_on or run.starts_on) + timedelta(days=1))
+        event.add(
+            "url", request.build_absolute_uri(reverse("courses:course", args=[run.course_id]))
+        )
+        cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="course-runs.ics"'
+    return response
+
+
+@requires("course.view", obj=_course)
+def course_ical(request: HttpRequest, pk: int) -> HttpResponse:
+    obj: Course = request.access_object  # type: ignore[attr-defined]
+    runs = list(obj.runs.order_by("starts_on", "id"))
+    for run in runs:
+        run.course = obj
+    variant = selectors.reader_variant(obj)
+    return _calendar(request, runs, variant.title if variant else str(obj))
+
+
+@requires("course.catalog")
+@public_cache.cached_for_anonymous("courses")
+def runs_ical(request: HttpRequest) -> HttpResponse:
+    flt = selectors.CatalogFilter.from_params(request.GET)
+    return _calendar(request, selectors.upcoming_runs(request.user, flt), "Consilium")
+
+
+urls = [
+    path("", catalog, name="catalog"),
+    path("calendar.ics", runs_ical, name="runs_ical"),
+    path("<int:pk>/", course, name="course"),
+    path("<int:pk>/calendar.ics", course_ical, name="course_ical"),
+]

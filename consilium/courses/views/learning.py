@@ -1,3 +1,261 @@
-from django.urls import URLPattern
+"""Learning pages: enrol, "My learning", the learn page with lessons and quizzes, files.
 
-urls: list[URLPattern] = []
+A learner sees only their own enrolments ("course.learn"); every write goes through
+``services.learning`` and a refusal comes back as a message, with nothing written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consilium.core import access
+from consilium.core.access import requires
+from consilium.courses.forms.learning import QuizForm, VariantForm
+from consilium.courses.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Lesson,
+    LessonKind,
+    Quiz,
+    QuizAttempt,
+    Run,
+)
+from consilium.courses.selectors import learning as selectors
+from consilium.courses.services import learning as services
+
+PAGE_SIZE = 20
+
+
+def _run(request: HttpRequest, pk: int, **_kwargs: Any) -> Run:
+    return get_object_or_404(Run.objects.select_related("course"), pk=pk)
+
+
+def _enrolment(request: HttpRequest, pk: int, **_kwargs: Any) -> Enrolment:
+    enrolment = selectors.enrolment_for_page(pk)
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+def _lesson_of(enrolment: Enrolment, lesson_pk: int) -> Lesson:
+    return get_object_or_404(
+        Lesson.objects.select_related("module"), pk=lesson_pk, module__variant=enrolment.variant_id
+    )
+
+
+def _learn_url(enrolment: Enrolment, lesson: Lesson | None = None) -> str:
+    url = reverse("courses:learn", args=[enrolment.pk])
+    return f"{url}?lesson={lesson.pk}" if lesson else url
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- enrolment ---------------------------------------------------------------------------
+
+
+@require_POST
+@requires("course.enrol", obj=_run)
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    run: Run = request.access_object  # type: ignore[attr-defined]
+    course_url = reverse("courses:course", args=[run.course_id])
+    form = VariantForm(request.POST, variants=list(run.course.variants.all()))
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("variant", [])))
+        return redirect(course_url)
+    try:
+        enrolment = services.enrol(
+            run=run, learner=request.user, variant=form.cleaned_data["variant"]
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect(course_url)
+    messages.success(request, _("You are enrolled. Welcome to the course!"))
+    return redirect(_learn_url(enrolment))
+
+
+@require_POST
+@requires("course.learn", obj=_enrolment)
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+    try:
+        services.withdraw(enrolment=enrolment)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect(_learn_url(enrolment))
+    messages.success(request, _("You have left the course."))
+    return redirect("courses:my_learning")
+
+
+@require_POST
+@requires("course.learn", obj=_enrolment)
+def choose_variant(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+    form = VariantForm(request.POST, variants=list(enrolment.course.variants.all()))
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("variant", [])))
+    else:
+        try:
+            services.variant_choose(enrolment=enrolment, variant=form.cleaned_data["variant"])
+            messages.success(request, _("The course language is changed."))
+        except ValidationError as exc:
+            _refused(request, exc)
+    return redirect(_learn_url(enrolment))
+
+
+# --- my learning -------------------------------------------------------------------------
+
+
+@requires("signed_in")
+def my_learning(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.my_enrolments(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page.object_list)
+    following = selectors.next_lessons([e for e in rows if e.status == EnrolmentStatus.ACTIVE])
+    for enrolment in rows:
+        enrolment.next_lesson = following.get(enrolment.pk)  # type: ignore[attr-defined]
+    page.object_list = rows
+    return render(request, "courses/learning/my_learning.html", {"page": page})
+
+
+# --- learning ----------------------------------------------------------------------------
+
+
+@requires("course.learn", obj=_enrolment)
+def learn(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+    modules = selectors.learning_outline(enrolment)
+    lessons = [lesson for module in modules for lesson in module.lessons.all()]
+    wanted = request.GET.get("lesson") or ""
+    lesson = next((x for x in lessons if str(x.pk) == wanted), None)
+    lesson = lesson or selectors.next_lesson(modules) or (lessons[0] if lessons else None)
+    position = lessons.index(lesson) if lesson else -1
+    quiz: Quiz | None = getattr(lesson, "quiz", None) if lesson else None
+    context = {
+        "enrolment": enrolment,
+        "course": enrolment.course,
+        "variant": enrolment.variant,
+        "modules": modules,
+        "lesson": lesson,
+        # Services store lesson text already cleaned with nh3; this field only.
+        "body": mark_safe(lesson.body) if lesson else "",
+        "previous": lessons[position - 1] if position > 0 else None,
+        "next": lessons[position + 1] if 0 <= position < len(lessons) - 1 else None,
+        "quiz": quiz,
+        "attempts_left": services.attempts_left(enrolment, quiz) if quiz else 0,
+        "variant_form": VariantForm(
+            initial={"variant": enrolment.variant_id},
+            variants=list(enrolment.course.variants.all()),
+        ),
+        "learning": enrolment.status == EnrolmentStatus.ACTIVE,
+    }
+    return render(request, "courses/learning/learn.html", context)
+
+
+@require_POST
+@requires("course.learn", obj=_enrolment)
+def lesson_done(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
+    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+    target = _lesson_of(enrolment, lesson)
+    try:
+        enrolment = services.lesson_complete(enrolment=enrolment, lesson=target)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect(_learn_url(enrolment, target))
+    if enrolment.status == EnrolmentStatus.COMPLETED:
+        messages.success(request, _("Congratulations: you have completed the course!"))
+        return redirect(_learn_url(enrolment, target))
+    following = selectors.next_lesson(selectors.learning_outline(enrolment))
+    return redirect(_learn_url(enrolment, following or target))
+
+
+@requires("course.learn", obj=_enrolment)
+def quiz(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
+    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+    target = _lesson_of(enrolment, lesson)
+    quiz_obj = getattr(target, "quiz", None) if target.kind == LessonKind.QUIZ else None
+    if quiz_obj is None:
+        raise Http404
+    form = QuizForm(request.POST or None, quiz=quiz_obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attempt = services.quiz_submit(
+                enrolment=enrolment, quiz=quiz_obj, answers=form.answers()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("courses:quiz_result", pk=enrolment.pk, attempt=attempt.pk)
+    context = {
+        "enrolment": enrolment,
+        "course": enrolment.course,
+        "lesson": target,
+        "quiz": quiz_obj,
+        "form": form,
+        "attempts": selectors.attempts_of(enrolment, quiz_obj),
+        "attempts_left": services.attempts_left(enrolment, quiz_obj),
+    }
+    return render(request, "courses/learning/quiz.html", context)
+
+
+@requires("course.learn", obj=_enrolment)
+def quiz_result(request: HttpRequest, pk: int, attempt: int) -> HttpResponse:
+    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+    row = get_object_or_404(
+        QuizAttempt.objects.select_related("quiz__lesson"), pk=attempt, enrolment=enrolment
+    )
+    enrolment.refresh_from_db(fields=["status", "progress", "completed_at"])
+    context = {
+        "enrolment": enrolment,
+        "course": enrolment.course,
+        "attempt": row,
+        "lesson": row.quiz.lesson,
+        "attempts_left": services.attempts_left(enrolment, row.quiz),
+        "following": selectors.next_lesson(selectors.learning_outline(enrolment)),
+    }
+    return render(request, "courses/learning/quiz_result.html", context)
+
+
+@requires("signed_in")
+def lesson_file(request: HttpRequest, lesson: int) -> FileResponse:
+    """A lesson's file, for the learners of its variant and the course's staff only."""
+    target = get_object_or_404(
+        Lesson.objects.select_related("module__variant__course"), pk=lesson, kind=LessonKind.FILE
+    )
+    course = target.module.variant.course
+    learner = Enrolment.objects.filter(
+        learner_id=request.user.pk, variant_id=target.module.variant_id
+    ).exclude(status=EnrolmentStatus.WITHDRAWN)
+    staff = access.can(request.user, "course.author", course) or access.can(
+        request.user, "course.learners", course
+    )
+    if not staff and not learner.exists():
+        raise PermissionDenied
+    if not target.file:
+        raise Http404
+    return FileResponse(target.file.open("rb"), as_attachment=True)
+
+
+urls = [
+    path("runs/<int:pk>/enrol/", enrol, name="enrol"),
+    path("my/", my_learning, name="my_learning"),
+    path("learn/<int:pk>/", learn, name="learn"),
+    path("learn/<int:pk>/variant/", choose_variant, name="learn_variant"),
+    path("learn/<int:pk>/withdraw/", withdraw, name="withdraw"),
+    path("learn/<int:pk>/lessons/<int:lesson>/done/", lesson_done, name="lesson_done"),
+    path("learn/<int:pk>/lessons/<int:lesson>/quiz/", quiz, name="quiz"),
+    path("learn/<int:pk>/attempts/<int:attempt>/", quiz_result, name="quiz_result"),
+    path("lessons/<int:lesson>/file/", lesson_file, name="lesson_file"),
+]

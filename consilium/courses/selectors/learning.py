@@ -1,0 +1,101 @@
+"""Reads of a learner's own learning: enrolments, progress, the next lesson, quiz attempts.
+
+Learners see only their own enrolments: every selector starts from the person's rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from consilium.courses.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Lesson,
+    LessonProgress,
+    Module,
+    Quiz,
+    QuizAttempt,
+)
+from consilium.courses.services.learning import lessons_done
+
+
+def my_enrolments(user: Any) -> QuerySet[Enrolment]:
+    """The person's enrolments (withdrawn ones left out), the newest first."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    return (
+        Enrolment.objects.filter(learner=user)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .select_related("run", "variant", "course__owner")
+        .order_by("-enrolled_at", "-id")
+    )
+
+
+def enrolment_of(user: Any, course_id: int) -> Enrolment | None:
+    """The person's current enrolment in a course, if any."""
+    if not user.is_authenticated:
+        return None
+    return my_enrolments(user).filter(course_id=course_id).first()
+
+
+def enrolment_for_page(pk: int) -> Enrolment | None:
+    """One enrolment with its course, run and variant (access is checked by the caller)."""
+    return Enrolment.objects.select_related("run", "variant", "course__owner").filter(pk=pk).first()
+
+
+def learning_outline(enrolment: Enrolment) -> list[Module]:
+    """The modules of the enrolment's variant, each lesson marked ``done``."""
+    done = lessons_done(enrolment)
+    modules = list(
+        Module.objects.filter(variant_id=enrolment.variant_id).prefetch_related(
+            Prefetch("lessons", queryset=Lesson.objects.select_related("quiz"))
+        )
+    )
+    for module in modules:
+        for lesson in module.lessons.all():
+            lesson.done = lesson.pk in done  # type: ignore[attr-defined]
+    return modules
+
+
+def next_lesson(modules: list[Module]) -> Lesson | None:
+    """The first lesson not done yet (from ``learning_outline``)."""
+    for module in modules:
+        for lesson in module.lessons.all():
+            if not getattr(lesson, "done", False):
+                return lesson
+    return None
+
+
+def next_lessons(enrolments: list[Enrolment]) -> dict[int, Lesson]:
+    """The first lesson not done of each enrolment, in a fixed number of queries."""
+    variant_ids = {e.variant_id for e in enrolments}
+    lessons = list(
+        Lesson.objects.filter(module__variant_id__in=variant_ids)
+        .select_related("module")
+        .order_by("module__position", "module_id", "position", "id")
+    )
+    ids = [e.pk for e in enrolments]
+    done: set[tuple[int, int]] = set(
+        LessonProgress.objects.filter(enrolment_id__in=ids).values_list("enrolment_id", "lesson_id")
+    )
+    done |= set(
+        QuizAttempt.objects.filter(enrolment_id__in=ids, passed=True).values_list(
+            "enrolment_id", "quiz__lesson_id"
+        )
+    )
+    result: dict[int, Lesson] = {}
+    for enrolment in enrolments:
+        for lesson in lessons:
+            if (
+                lesson.module.variant_id == enrolment.variant_id
+                and (enrolment.pk, lesson.pk) not in done
+            ):
+                result[enrolment.pk] = lesson
+                break
+    return result
+
+
+def attempts_of(enrolment: Enrolment, quiz: Quiz) -> QuerySet[QuizAttempt]:
+    return QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).order_by("number")
