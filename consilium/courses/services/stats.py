@@ -222,6 +222,7 @@ def rebuild_all() -> None:
             for row in YearStats.objects.select_for_update().filter(scope=StatsScope.COURSE)
         }
         keys = {key for key in {*enrolled, *completed, *existing} if key[0] in owners}
+        finished = {course_id for course_id, _year in completed}
         new_rows, changed = [], []
         for course_id, year in sorted(keys):
             row = existing.get((course_id, year))
@@ -232,7 +233,8 @@ def rebuild_all() -> None:
                 changed.append(row)
             row.enrolments = enrolled.get((course_id, year), 0)
             row.completions = completed.get((course_id, year), 0)
-            row.certificates = _certificates(course_id, year)
+            # A certificate is earned by completing: courses nobody completed need no look-up.
+            row.certificates = _certificates(course_id, year) if course_id in finished else 0
         YearStats.objects.bulk_update(changed, ["enrolments", "completions", "certificates"])
         YearStats.objects.bulk_create(new_rows)
         YearStats.objects.filter(scope=StatsScope.COURSE).exclude(
