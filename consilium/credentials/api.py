@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from consilium.core import access
 from consilium.courses.models import Enrolment
@@ -147,7 +147,7 @@ def verify_by_code(request: HttpRequest, code: str) -> Any:
     """Anyone: the status of the certificate with this code (or public page address)."""
     verdict = verify_code(code)
     if verdict.certificate is None:
-        return 404, {"detail": verdict.reason}
+        return Status(404, {"detail": verdict.reason})
     return _verdict(verdict)
 
 
@@ -172,14 +172,14 @@ def verify(request: HttpRequest) -> Any:
         "size": MAX_CREDENTIAL_BYTES // 1024
     }
     if declared > MAX_CREDENTIAL_BYTES:
-        return 400, {"detail": too_big}
+        return Status(400, {"detail": too_big})
     try:
         body = request.body
     except RequestDataTooBig:
-        return 400, {"detail": too_big}
+        return Status(400, {"detail": too_big})
     if len(body) > MAX_CREDENTIAL_BYTES:
-        return 400, {"detail": too_big}
+        return Status(400, {"detail": too_big})
     verdict = verify_credential(body)
     if verdict.malformed:
-        return 400, {"detail": verdict.reason}
+        return Status(400, {"detail": verdict.reason})
     return _verdict(verdict)
