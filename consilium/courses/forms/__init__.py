@@ -1,0 +1,1 @@
+"""Forms of the course bank: ``authoring`` (courses, content, runs, review) and ``learning``."""
