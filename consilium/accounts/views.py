@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,7 @@ from consilium.accounts.forms import (
     SignUpForm,
 )
 from consilium.core.access import requires
-from consilium.core.http import set_language_cookie
+from consilium.core.http import safe_next, set_language_cookie
 from consilium.institutions.selectors import memberships_of_user
 
 
@@ -68,11 +67,7 @@ password_reset_complete = requires("public")(
 @requires("public")
 def sign_up(request: HttpRequest) -> HttpResponse:
     """Create an account and sign the person in, then go on where they were going."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = ""
+    target = safe_next(request, fallback="")
     if request.user.is_authenticated:
         return redirect(target or "core:home")
     form = SignUpForm(

@@ -268,7 +268,7 @@ def test_course_calendar_parses_with_a_vevent_per_run(client) -> None:
     event = events[0]
     assert str(event["SUMMARY"]) == "Cardiology"
     assert event.decoded("DTSTART") == first.starts_on
-    assert event.decoded("DTEND") == first.ends_on + timedelta(days=1)
+    assert event.decoded("DTEND") == first.ends_on + timedelta(days=1)  # type: ignore[operator]
     assert str(event["UID"]).startswith(f"course-run-{first.pk}@")
     assert str(event["URL"]).endswith(f"/courses/{course.pk}/")
     assert "DTSTAMP" in event
