@@ -3,8 +3,8 @@
 The directory is public: its list page for anonymous visitors and its API answers do not
 depend on who asks. They are cached under a key that holds the content version
 (``ContentVersion``), the language and the full path, so that any write through the services
-(which call ``bump``) retires them everywhere at once. Signed-in visitors' pages are never
-cached whole: they carry the person's name and form tokens.
+(which call ``bump``) retires them everywhere at once. Signed-in visitors' pages carry the
+person's name and form tokens: ``core/person_cache.py`` caches those per person.
 """
 
 from __future__ import annotations
@@ -34,6 +34,19 @@ def bump(name: str) -> None:
     updated = ContentVersion.objects.filter(name=name).update(version=F("version") + 1)
     if not updated:
         ContentVersion.objects.get_or_create(name=name, defaults={"version": 1})
+
+
+def bump_many(names: list[str]) -> None:
+    """``bump`` each of ``names`` in two queries; call inside the writing transaction."""
+    if not names:
+        return
+    updated = ContentVersion.objects.filter(name__in=names).update(version=F("version") + 1)
+    if updated < len(names):
+        existing = set(ContentVersion.objects.filter(name__in=names).values_list("name", flat=True))
+        ContentVersion.objects.bulk_create(
+            [ContentVersion(name=name, version=1) for name in names if name not in existing],
+            ignore_conflicts=True,
+        )
 
 
 def _key(name: str, request: HttpRequest, extra: str = "") -> str:

@@ -6,3 +6,8 @@ class InstitutionsConfig(AppConfig):
     name = "consilium.institutions"
     label = "institutions"
     verbose_name = _("Institutions")
+
+    def ready(self) -> None:
+        from consilium.institutions import signals
+
+        signals.connect()

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from consilium.accounts.models import User
+from consilium.core.person_cache import bump_people
 from consilium.core.tasks import send_email
 from consilium.notifications.models import Notification
 
@@ -81,6 +82,7 @@ def notify(
         if user.email:
             mails.append((_one_line(title), body, user.email))
     created = Notification.objects.bulk_create(rows)
+    bump_people(recipients)  # their bell's count: retire their cached pages
     for subject_line, body_text, address in mails:
         transaction.on_commit(
             partial(send_email.enqueue, subject=subject_line, body=body_text, to=[address])
@@ -88,8 +90,12 @@ def notify(
     return created
 
 
+@transaction.atomic
 def mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the person read; returns how many there were."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if count:
+        bump_people([user.pk])
+    return count

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
-from consilium.core import uploads
+from consilium.core import public_cache, uploads
 from consilium.institutions.models import Institution
 from consilium.partnerships import lifecycle
 from consilium.partnerships.models import (
@@ -48,6 +49,30 @@ from consilium.partnerships.models import (
 
 LANGS = [code for code, _label in settings.LANGUAGES]
 
+# The ContentVersion of everything here: cached pages that show agreements or programmes
+# (the signed-in agreements list, core/person_cache.py) carry it in their key.
+CONTENT = "partnerships"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _writes(service: Callable[P, R]) -> Callable[P, R]:
+    """Run a service in one transaction that also retires the cached pages it may change.
+
+    The version is bumped after the service's own writes (a failed service bumps nothing,
+    and the row is locked for as short a time as possible) but before the commit.
+    """
+
+    @wraps(service)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic():
+            result = service(*args, **kwargs)
+            public_cache.bump(CONTENT)
+            return result
+
+    return wrapper
+
 
 class ConflictError(Exception):
     """Someone else saved the draft since it was opened; nothing was written."""
@@ -56,7 +81,7 @@ class ConflictError(Exception):
 # --- programmes --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_writes
 def programme_create(
     *,
     owner: Institution,
@@ -83,7 +108,7 @@ def programme_create(
     return programme
 
 
-@transaction.atomic
+@_writes
 def programme_update(
     *, programme: Programme, data: dict[str, Any], by: User | None = None
 ) -> Programme:
@@ -99,7 +124,7 @@ def programme_update(
     return programme
 
 
-@transaction.atomic
+@_writes
 def phase_add(
     *,
     programme: Programme,
@@ -124,7 +149,7 @@ def phase_add(
     return phase
 
 
-@transaction.atomic
+@_writes
 def priority_area_add(*, programme: Programme, names: dict[str, str]) -> PriorityArea:
     area = PriorityArea(programme=programme)
     _set_translations(area, "name", names)
@@ -135,7 +160,7 @@ def priority_area_add(*, programme: Programme, names: dict[str, str]) -> Priorit
     return area
 
 
-@transaction.atomic
+@_writes
 def funder_add(
     *, programme: Programme, source: str, amount: Decimal | None = None, currency: str = ""
 ) -> ProgrammeFunder:
@@ -431,7 +456,7 @@ def _save_draft(
     return agreement
 
 
-@transaction.atomic
+@_writes
 def agreement_create(
     *,
     kind: str,
@@ -466,7 +491,7 @@ def agreement_create(
     )
 
 
-@transaction.atomic
+@_writes
 def agreement_edit(
     *,
     agreement: Agreement,
@@ -517,7 +542,7 @@ def current_version(agreement: Agreement) -> AgreementVersion | None:
     return agreement.versions.order_by("-number").first()
 
 
-@transaction.atomic
+@_writes
 def agreement_approve(
     *, agreement: Agreement, party: AgreementParty, by: User, version_number: int
 ) -> Approval:
@@ -595,7 +620,7 @@ RULES: dict[str, Callable[[Agreement, dict[str, Any]], None]] = {
 }
 
 
-@transaction.atomic
+@_writes
 def agreement_transition(
     *, agreement: Agreement, to: str, by: User | None, data: dict[str, Any] | None = None
 ) -> Agreement:
@@ -625,7 +650,7 @@ def agreement_transition(
     return locked
 
 
-@transaction.atomic
+@_writes
 def agreement_renew(
     *, agreement: Agreement, by: User | None, valid_from: date, valid_until: date | None
 ) -> Agreement:
@@ -672,7 +697,7 @@ def agreement_renew(
 # --- analysis, recommendations, goals and results ----------------------------------------
 
 
-@transaction.atomic
+@_writes
 def analysis_save(*, agreement: Agreement, area: PriorityArea, situation: str) -> SituationAnalysis:
     if agreement.programme_id is None or area.programme_id != agreement.programme_id:
         raise ValidationError({"area": [_("The area must belong to the agreement's programme.")]})
@@ -684,7 +709,7 @@ def analysis_save(*, agreement: Agreement, area: PriorityArea, situation: str) -
     return analysis
 
 
-@transaction.atomic
+@_writes
 def recommendation_add(
     *,
     agreement: Agreement,
@@ -703,7 +728,7 @@ def recommendation_add(
     return recommendation
 
 
-@transaction.atomic
+@_writes
 def recommendation_update(
     *,
     recommendation: Recommendation,
@@ -726,7 +751,7 @@ def recommendation_update(
     return recommendation
 
 
-@transaction.atomic
+@_writes
 def work_item_add(
     *,
     agreement: Agreement,
@@ -764,7 +789,7 @@ def work_item_add(
 MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 
 
-@transaction.atomic
+@_writes
 def document_upload(
     *, agreement: Agreement, kind: str, title: str, upload: Any, by: User
 ) -> Document:

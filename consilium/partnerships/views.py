@@ -21,6 +21,7 @@ from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
 from consilium.core.history import readable_history
+from consilium.core.person_cache import cached_per_person
 from consilium.core.text import is_number as _is_number
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.models import Institution
@@ -113,6 +114,8 @@ def _without_page(request: HttpRequest) -> str:
 # --- agreements list and exports ---------------------------------------------------------
 
 
+# Outside @requires: a hit is a page this person was allowed to see under the same roles.
+@cached_per_person(services.CONTENT, "directory")
 @requires("agreement.list")
 def agreement_list(request: HttpRequest) -> HttpResponse:
     flt = selectors.AgreementFilter.from_params(request.GET)
