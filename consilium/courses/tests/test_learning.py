@@ -384,3 +384,17 @@ def test_api_progress_lessons_and_quiz(enrolment) -> None:
     assert body["passed"] and body["score"] == 100
     assert body["enrolment"]["status"] == "completed"
     assert client.get(base).json()["lessons"][1]["done"] is True
+
+
+def test_video_lesson_shows_a_player_for_a_known_address(client, enrolment) -> None:
+    module = enrolment.variant.modules.get()
+    video = Lesson.objects.create(
+        module=module,
+        position=3,
+        title="Lecture",
+        kind=LessonKind.VIDEO,
+        video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
+    client.force_login(enrolment.learner)
+    page = client.get(reverse("courses:learn", args=[enrolment.pk]), {"lesson": video.pk})
+    assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in page.content.decode()

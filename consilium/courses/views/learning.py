@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from consilium.core import access
 from consilium.core.access import requires
+from consilium.core.html import video_embed
 from consilium.courses.forms.learning import QuizForm, VariantForm
 from consilium.courses.models import (
     Enrolment,
@@ -153,6 +154,9 @@ def learn(request: HttpRequest, pk: int) -> HttpResponse:
         "body": mark_safe(lesson.body) if lesson else "",
         "previous": lessons[position - 1] if position > 0 else None,
         "next": lessons[position + 1] if 0 <= position < len(lessons) - 1 else None,
+        "video": video_embed(lesson.video_url)
+        if lesson and lesson.kind == LessonKind.VIDEO
+        else None,
         "quiz": quiz,
         "attempts_left": services.attempts_left(enrolment, quiz) if quiz else 0,
         "variant_form": VariantForm(
