@@ -50,6 +50,16 @@ from consilium.courses.selectors import authoring as selectors
 from consilium.courses.services import authoring as services
 from consilium.courses.services import reviewing
 
+
+def _data(request: HttpRequest) -> Any:
+    """The posted data, or None on a GET (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request: HttpRequest) -> Any:
+    return request.FILES if request.method == "POST" else None
+
+
 # --- loaders (each gives the course the permission is checked against) -------------------
 
 
@@ -166,7 +176,7 @@ def authored(request: HttpRequest) -> HttpResponse:
 
 @requires("course.create")
 def create(request: HttpRequest) -> HttpResponse:
-    form = CourseForm(request.POST or None, user=request.user)
+    form = CourseForm(_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -245,7 +255,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The course workspace; a POST saves the settings (optimistic: ``revision``)."""
     course: Course = _obj(request)
     form = CourseForm(
-        request.POST or None, user=request.user, course=course, initial=_settings_initial(course)
+        _data(request), user=request.user, course=course, initial=_settings_initial(course)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -324,7 +334,7 @@ def variant_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     variant: CourseVariant = _item(request)
     form = VariantForm(
-        request.POST or None,
+        _data(request),
         course=course,
         new=False,
         initial={
@@ -396,9 +406,7 @@ def module_add(request: HttpRequest, pk: int) -> HttpResponse:
 def module_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     module: Module = _item(request)
-    form = ModuleForm(
-        request.POST or None, course=course, new=False, initial={"title": module.title}
-    )
+    form = ModuleForm(_data(request), course=course, new=False, initial={"title": module.title})
     if request.method == "POST" and form.is_valid():
         try:
             services.module_update(
@@ -422,7 +430,7 @@ def _content_url(course: Course, variant: CourseVariant) -> str:
 def module_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     module: Module = _item(request)
-    form = DeleteForm(request.POST or None, course=course)
+    form = DeleteForm(_data(request), course=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.module_delete(
@@ -484,8 +492,8 @@ def lesson_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     module: Module = _item(request)
     kind = request.GET.get("kind", LessonKind.TEXT)
     form = LessonForm(
-        request.POST or None,
-        request.FILES or None,
+        _data(request),
+        _files(request),
         course=course,
         initial={"kind": kind if kind in LessonKind.values else LessonKind.TEXT},
     )
@@ -519,8 +527,8 @@ def lesson_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     lesson: Lesson = _item(request)
     form = LessonForm(
-        request.POST or None,
-        request.FILES or None,
+        _data(request),
+        _files(request),
         course=course,
         new=False,
         initial={
@@ -557,7 +565,7 @@ def lesson_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 def lesson_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     lesson: Lesson = _item(request)
-    form = DeleteForm(request.POST or None, course=course)
+    form = DeleteForm(_data(request), course=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.lesson_delete(
@@ -642,7 +650,7 @@ def quiz_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     lesson: Lesson = _item(request)
     quiz = _quiz_of(lesson)
     form = QuizForm(
-        request.POST or None,
+        _data(request),
         course=course,
         initial={"passing_score": quiz.passing_score, "max_attempts": quiz.max_attempts},
     )
@@ -679,7 +687,7 @@ def question_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     lesson: Lesson = _item(request)
     quiz = _quiz_of(lesson)
-    form = QuestionForm(request.POST or None, course=course)
+    form = QuestionForm(_data(request), course=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_add(
@@ -706,9 +714,7 @@ def question_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 def question_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     question: Question = _item(request)
-    form = QuestionForm(
-        request.POST or None, course=course, initial=QuestionForm.initial_for(question)
-    )
+    form = QuestionForm(_data(request), course=course, initial=QuestionForm.initial_for(question))
     lesson = question.quiz.lesson
     if request.method == "POST" and form.is_valid():
         try:
@@ -737,7 +743,7 @@ def question_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     question: Question = _item(request)
     lesson = question.quiz.lesson
-    form = DeleteForm(request.POST or None, course=course)
+    form = DeleteForm(_data(request), course=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_delete(
@@ -795,7 +801,7 @@ def run_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     run: Run = _item(request)
     form = RunForm(
-        request.POST or None,
+        _data(request),
         initial={
             name: getattr(run, name)
             for name in (
@@ -915,8 +921,8 @@ urls = [
     path("authoring/<int:pk>/runs/", run_add, name="run_add"),
     path("authoring/<int:pk>/runs/<int:item>/", run_edit, name="run_edit"),
     path("authoring/<int:pk>/runs/<int:item>/delete/", run_delete, name="run_delete"),
-    path("authoring/<int:pk>/submit/", submit, name="submit"),
-    path("authoring/<int:pk>/withdraw/", withdraw, name="withdraw"),
+    path("authoring/<int:pk>/submit/", submit, name="review_submit"),
+    path("authoring/<int:pk>/withdraw/", withdraw, name="review_withdraw"),
     path("authoring/<int:pk>/archive/", archive, name="archive"),
     path("authoring/<int:pk>/restore/", restore, name="restore"),
 ]

@@ -21,6 +21,11 @@ from consilium.courses.selectors import authoring as selectors
 from consilium.courses.services import reviewing
 
 
+def _data(request: HttpRequest) -> Any:
+    """The posted data, or None on a GET (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _review(request: HttpRequest, pk: int, **_kwargs: Any) -> Review:
     try:
         return selectors.review_for_decision(pk)
@@ -42,7 +47,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item: Review = request.access_object  # type: ignore[attr-defined]
     course = selectors.course_for_edit(item.course_id)
     criteria = list(RubricCriterion.objects.filter(active=True))
-    form = DecideForm(request.POST or None, criteria=criteria)
+    form = DecideForm(_data(request), criteria=criteria)
     pending = item.verdict == Verdict.PENDING
     if request.method == "POST":
         if not pending:
