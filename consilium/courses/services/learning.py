@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from consilium.core import public_cache
 from consilium.courses import review
 from consilium.courses.models import (
     CourseStatus,
@@ -87,8 +86,9 @@ def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> En
                 )
         except IntegrityError:
             raise ValidationError(_("You are already enrolled in this run.")) from None
+    # The public (cached) pages are not retired for a place taken: an anonymous visitor may see
+    # the places left as they were up to public_cache.TIMEOUT ago; enrolling reads them afresh.
     Run.objects.filter(pk=run.pk).update(enrolled=F("enrolled") + 1)
-    public_cache.bump("courses")  # the places left on the public pages changed
     stats.record_change(course_id=course.pk, year=enrolment.enrolled_at.year)
     return enrolment
 
@@ -96,16 +96,16 @@ def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> En
 @transaction.atomic
 def withdraw(*, enrolment: Enrolment) -> Enrolment:
     """Leave a run; the place is freed. A completed course cannot be withdrawn from."""
+    # The run first, then the enrolment: the order enrol takes its locks in.
+    list(Run.objects.select_for_update().filter(pk=enrolment.run_id))
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status == EnrolmentStatus.COMPLETED:
         raise ValidationError(_("A completed course cannot be withdrawn from."))
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
         return enrolment
-    Run.objects.select_for_update().filter(pk=enrolment.run_id).first()
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status"])
     Run.objects.filter(pk=enrolment.run_id, enrolled__gt=0).update(enrolled=F("enrolled") - 1)
-    public_cache.bump("courses")
     stats.record_change(course_id=enrolment.course_id, year=enrolment.enrolled_at.year)
     return enrolment
 

@@ -175,3 +175,11 @@ def test_api_enrol_and_refusals(run) -> None:
     )
     assert missing.status_code == 404
     assert Enrolment.objects.count() == 1
+
+
+def test_completed_course_cannot_be_withdrawn_from(run) -> None:
+    enrolment = enrol(run=run, learner=UserFactory())
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=EnrolmentStatus.COMPLETED)
+    with pytest.raises(ValidationError, match="completed"):
+        withdraw(enrolment=enrolment)
+    assert Run.objects.get(pk=run.pk).enrolled == 1
