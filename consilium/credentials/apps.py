@@ -6,3 +6,6 @@ class CredentialsConfig(AppConfig):
     name = "consilium.credentials"
     label = "credentials"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from consilium.credentials import sections  # noqa: F401  (registers the section)

@@ -253,3 +253,21 @@ def test_institution_list_query_count_does_not_grow(django_assert_num_queries: A
     with django_assert_num_queries(len(one)):
         response = client.get(url)
     assert response.content.decode().count("font-monospace") == 20
+
+
+def test_institution_page_shows_the_section(certificate: Certificate) -> None:
+    url = reverse("institutions:detail", args=[certificate.issuer_id])
+    public = _client().get(url).content.decode()
+    assert reverse("certificates:did", args=[certificate.issuer_id]) in public
+    assert reverse("certificates:institution", args=[certificate.issuer_id]) not in public
+    staff = _client(member(Role.INSTITUTION_ADMIN, certificate.issuer)).get(url).content.decode()
+    assert reverse("certificates:institution", args=[certificate.issuer_id]) in staff
+
+
+def test_the_completion_handler_in_settings_issues_the_certificate(settings: Any) -> None:
+    from django.utils.module_loading import import_string
+
+    enrolment = completed()
+    for path in settings.COURSE_COMPLETION_HANDLERS:
+        import_string(path).enqueue(enrolment_id=enrolment.pk)
+    assert Certificate.objects.get().enrolment == enrolment

@@ -1,0 +1,44 @@
+"""Read-only admin of certificates: every change goes through the services (and the pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from consilium.credentials.models import Certificate, SigningKey, StatusList
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnly):
+    list_display = ["code", "holder_name", "course_title", "issuer", "issued_at", "status"]
+    list_filter = ["status", "language"]
+    search_fields = ["code", "holder_name"]
+    list_select_related = ["issuer"]
+    exclude = ["credential"]
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnly):
+    list_display = ["institution", "public_key", "created_at"]
+    exclude = ["private_key_encrypted"]
+    list_select_related = ["institution"]
+
+
+@admin.register(StatusList)
+class StatusListAdmin(ReadOnly):
+    list_display = ["institution", "number", "next_index", "updated_at"]
+    exclude = ["encoded", "credential"]
+    list_select_related = ["institution"]
