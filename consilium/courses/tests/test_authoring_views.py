@@ -427,3 +427,16 @@ def test_review_queue_page_query_count(school, author, methodologist):
         add()
     assert count() == one
     assert login(author).get(reverse("courses:review_queue")).status_code == 403
+
+
+def test_admin_lists_courses_read_only_and_rubric(school):
+    from consilium.core.testing import UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    course = draft(school)
+    client = login(admin_user)
+    assert client.get("/admin/courses/course/").status_code == 200
+    assert client.get(f"/admin/courses/course/{course.pk}/change/").status_code == 200
+    assert client.get("/admin/courses/course/add/").status_code == 403
+    assert client.get("/admin/courses/rubriccriterion/").status_code == 200
+    assert client.get("/admin/courses/review/").status_code == 200

@@ -157,7 +157,7 @@ def test_request_changes_needs_comment_and_all_scores(school, author, methodolog
 
 
 def test_only_the_assigned_reviewer_decides_once(school, author, methodologist):
-    course, item = submitted(school, author, methodologist)
+    _course, item = submitted(school, author, methodologist)
     with pytest.raises(ValidationError, match="assigned"):
         reviewing.review_decide(
             review_=item,
