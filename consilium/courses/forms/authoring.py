@@ -21,7 +21,11 @@ from consilium.courses.models import (
     TranslationStatus,
     Verdict,
 )
-from consilium.courses.selectors.authoring import author_institutions, eligible_reviewers
+from consilium.courses.selectors.authoring import (
+    author_institutions,
+    eligible_reviewers,
+    last_approver,
+)
 from consilium.courses.services.authoring import MAX_CHOICES
 from consilium.institutions.models import Institution
 
@@ -37,10 +41,12 @@ def with_reviewer(form: forms.Form, course: Course, *, required: bool = False) -
     """Add the methodologist and note fields a major change of a published course needs."""
     if not required and course.status != CourseStatus.PUBLISHED:
         return
+    latest = last_approver(course)
     form.fields["reviewer"] = ReviewerField(
         label=_("Methodologist"),
         queryset=eligible_reviewers(course),
         required=required,
+        initial=latest.pk if latest else None,
         help_text=_(
             "The course is published: removing or adding content, or changing answers, scores "
             "or the course's settings, sends it back to this methodologist for review."
@@ -51,8 +57,9 @@ def with_reviewer(form: forms.Form, course: Course, *, required: bool = False) -
     form.fields["note"] = forms.CharField(
         label=_("Note to the methodologist"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
+    form.fields["reviewer"].widget.attrs["class"] = "form-select"
 
 
 class CourseForm(StyledFormMixin, forms.Form):
@@ -100,11 +107,9 @@ class CourseForm(StyledFormMixin, forms.Form):
             for name in ("owner", "language", "title", "summary", "description"):
                 del self.fields[name]
             with_reviewer(self, course)
-            for name in ("reviewer", "note"):
-                if name in self.fields:
-                    self.fields[name].widget.attrs["class"] = (
-                        "form-select" if name == "reviewer" else "form-control"
-                    )
+            self.fields["co_authors"].queryset = Institution.objects.exclude(  # type: ignore[attr-defined]
+                pk=course.owner_id
+            ).order_by("name_en")
 
 
 class VariantForm(StyledFormMixin, forms.Form):
@@ -130,15 +135,6 @@ class VariantForm(StyledFormMixin, forms.Form):
             with_reviewer(self, course)
         else:
             del self.fields["language"]
-        _style_extra(self)
-
-
-def _style_extra(form: forms.Form) -> None:
-    for name in ("reviewer", "note"):
-        if name in form.fields:
-            form.fields[name].widget.attrs["class"] = (
-                "form-select" if name == "reviewer" else "form-control"
-            )
 
 
 class ModuleForm(StyledFormMixin, forms.Form):
@@ -148,7 +144,6 @@ class ModuleForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if new:
             with_reviewer(self, course)
-            _style_extra(self)
 
 
 class DeleteForm(StyledFormMixin, forms.Form):
@@ -157,7 +152,6 @@ class DeleteForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with_reviewer(self, course)
-        _style_extra(self)
 
 
 class MoveForm(forms.Form):
@@ -192,7 +186,6 @@ class LessonForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if new:
             with_reviewer(self, course)
-            _style_extra(self)
         else:
             del self.fields["kind"]
 
@@ -204,7 +197,6 @@ class QuizForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with_reviewer(self, course)
-        _style_extra(self)
 
 
 class QuestionForm(StyledFormMixin, forms.Form):
@@ -229,7 +221,6 @@ class QuestionForm(StyledFormMixin, forms.Form):
             self.fields[f"choice_{number}"].widget.attrs["class"] = "form-control"
             self.fields[f"correct_{number}"].widget.attrs["class"] = "form-check-input"
         with_reviewer(self, course)
-        _style_extra(self)
 
     def choice_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"choice_{n}"], self[f"correct_{n}"]) for n in range(1, MAX_CHOICES + 1)]
@@ -273,7 +264,6 @@ class SubmitForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with_reviewer(self, course, required=True)
-        self.fields["reviewer"].widget.attrs["class"] = "form-select"
         self.order_fields(["reviewer", "note"])
 
 

@@ -223,9 +223,7 @@ def _workspace(request: HttpRequest, course: Course, settings_form: CourseForm) 
         "variant_form": VariantForm(course=course, prefix="variant"),
         "module_form": ModuleForm(course=course, prefix="module"),
         "run_form": RunForm(prefix="run"),
-        "submit_form": SubmitForm(
-            course=course, initial={"reviewer": selectors.last_approver(course)}
-        ),
+        "submit_form": SubmitForm(course=course),
         "delete_form": DeleteForm(course=course),
         "can_submit": CourseStatus.IN_REVIEW in review.allowed(course.status)
         and course.status != CourseStatus.PUBLISHED,
