@@ -61,9 +61,11 @@ def build_people(result: DemoResult) -> None:
 def build(stdout_write=None) -> DemoResult:  # type: ignore[no-untyped-def]
     """Every module adds its part here, after the directory and the people."""
     result = DemoResult()
+    from consilium.courses import demo as courses_demo
     from consilium.partnerships import demo as partnerships_demo
 
     build_directory(result)
     build_people(result)
     partnerships_demo.build(result.institutions, result.users)
+    courses_demo.build(result.institutions, result.users)
     return result

@@ -31,3 +31,29 @@ def test_demo_holds_the_seed_institutions() -> None:
         "Sechenov First Moscow State Medical University",
     ):
         assert Institution.objects.filter(name_en=name).exists()
+
+
+def test_demo_course_bank_from_seed_004() -> None:
+    from consilium.courses.models import Course, CourseVariant, Run, YearStats
+    from consilium.credentials.models import Certificate
+
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    sechenov = CourseVariant.objects.get(
+        title="Персонализация в высшем образовании: подходы и решения"
+    ).course
+    assert sechenov.status == "published"
+    assert sechenov.next_start is not None
+    assert (sechenov.next_start.month, sechenov.next_start.day) == (10, 19)
+    assert set(Course.objects.values_list("status", flat=True)) >= {
+        "published",
+        "in_review",
+        "draft",
+    }
+    assert Course.objects.filter(is_demo=True).count() == Course.objects.count()
+    network = {row.year: row for row in YearStats.objects.filter(scope="network")}
+    assert network[2020].visitors >= 30 * network[2019].visitors  # the seed's forty-fold growth
+    assert network[2020].certificates == Certificate.objects.filter(issued_at__year=2020).count()
+    assert network[2020].certificates > 0
+    courses, runs = Course.objects.count(), Run.objects.count()
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Course.objects.count(), Run.objects.count()) == (courses, runs)
