@@ -110,6 +110,8 @@ class Course(TimeStampedModel):
             models.Index(fields=["status", "-published_at"], name="course_catalog_idx"),
             models.Index(fields=["owner", "status"], name="course_owner_idx"),
             models.Index(fields=["status", "next_start"], name="course_next_start_idx"),
+            # The catalog's order (next start, then newest) read straight from the index.
+            models.Index(fields=["status", "next_start", "-id"], name="course_catalog_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(hours__gt=0), name="course_hours_positive"),
