@@ -55,6 +55,9 @@ AGREEMENT_FILTERS = [
     "kind=memorandum",
     "ending_soon=1",
 ]
+# Catalog searches: a Russian stem, the same word in Latin script, a Kazakh word, an English
+# word and a Russian word of the title patterns (bench/seed_courses.py).
+CATALOG_TERMS = ["кардиол", "kardiolog", "мейіргер", "simulation", "введение"]
 RSS_LIMIT_MB = 150.0
 BUSY_MACHINE = 0.15  # share of all CPUs used by other processes that makes a run unreliable
 
@@ -63,7 +66,7 @@ BUSY_MACHINE = 0.15  # share of all CPUs used by other processes that makes a ru
 class Target:
     key: str
     label: str
-    paths: list[str]  # may hold {programme}, filled in once the data is seeded
+    paths: list[str]  # may hold {programme}, {course0}, {code0}..., filled in once seeded
     threshold: float | None  # minimum ratio to the floor; None: the floor, or reported only
     visitor: str = ""  # who sends the requests (bench/visitors.py); "" is anonymous
 
@@ -111,6 +114,28 @@ def all_targets() -> list[Target]:
             ["/api/v1/partnerships/agreements/?status=active"],
             None,
             "token",
+        ),
+        Target(
+            "catalog_search",
+            "GET /courses/?q=…",
+            [f"/courses/?q={q(t)}" for t in CATALOG_TERMS],
+            0.2,
+        ),
+        Target(
+            "course_page", "GET /courses/<id>/", [f"/courses/{{course{n}}}/" for n in range(5)], 0.3
+        ),
+        Target(
+            "network_dashboard",
+            "GET /courses/statistics/ observer",
+            ["/courses/statistics/"],
+            0.3,
+            "observer",
+        ),
+        Target(
+            "verify_code",
+            "GET /certificates/verify/?code=…",
+            [f"/certificates/verify/?code={{code{n}}}" for n in range(5)],
+            0.5,
         ),
     ]
 
@@ -179,8 +204,21 @@ def prepare(
             900,
         )
         print("   ", out.strip().splitlines()[-1] if out.strip() else "")
-    if not any(t.visitor for t in targets):
-        return {}
+    if args.courses:
+        out = step(
+            f"seed {args.courses} courses, {args.enrolments} enrolments",
+            [
+                sys.executable,
+                str(BENCH / "seed_courses.py"),
+                "--courses",
+                str(args.courses),
+                "--enrolments",
+                str(args.enrolments),
+            ],
+            env,
+            1800,
+        )
+        print("   ", out.strip().splitlines()[-1] if out.strip() else "")
     path = workdir / "visitors.json"
     out = step(
         "sign in the visitors",
@@ -207,7 +245,12 @@ def prepare(
 
 def resolve(targets: list[Target], visitors: dict[str, Any]) -> list[Target]:
     """The targets with the seeded ids filled into their paths."""
-    ids = {"programme": visitors.get("data", {}).get("programme", 0)}
+    data = visitors.get("data", {})
+    ids = {
+        key: value
+        for key, value in data.items()
+        if key == "programme" or key.startswith(("course", "code"))
+    }
     return [
         Target(t.key, t.label, [p.format(**ids) for p in t.paths], t.threshold, t.visitor)
         for t in targets
@@ -600,6 +643,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--agreements", type=int, default=50_000, help="generated agreements (0: none)"
     )
+    parser.add_argument("--courses", type=int, default=100_000, help="generated courses (0: none)")
+    parser.add_argument("--enrolments", type=int, default=1_000_000, help="generated enrolments")
+    parser.add_argument(
+        "--baseline-enrolments", type=int, default=10_000,
+        help="measure the network dashboard again at this size (0: skip)",
+    )  # fmt: skip
     parser.add_argument(
         "--only", action="append", choices=[t.key for t in all_targets()],
         help="measure only these targets (the floor is always measured)",
@@ -621,6 +670,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("0 <= --institutions <= 200000")
     if not 0 <= args.agreements <= 500_000:
         parser.error("0 <= --agreements <= 500000")
+    if not (0 <= args.courses <= 500_000 and 0 <= args.enrolments <= 5_000_000):
+        parser.error("0 <= --courses <= 500000, 0 <= --enrolments <= 5000000")
     return args
 
 
@@ -628,7 +679,7 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # unwinds through the clean-ups like Ctrl+C
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: argparse.Namespace) -> dict[str, Any]:
     targets = [t for t in all_targets() if t.key == "floor" or not args.only or t.key in args.only]
     meta: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -645,7 +696,10 @@ def run(args: argparse.Namespace) -> None:
         "threads": args.threads if args.worker_class == "gthread" else 1,
         "institutions": args.institutions,
         "agreements": args.agreements,
+        "courses": args.courses,
+        "enrolments": args.enrolments,
         "terms": TERMS,
+        "catalog_terms": CATALOG_TERMS,
         "agreement_filters": AGREEMENT_FILTERS,
     }
     with workspace(args.keep) as workdir:
@@ -696,6 +750,46 @@ def run(args: argparse.Namespace) -> None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         print(f"Written {args.json}")
+    return summary
+
+
+DASHBOARD_GROWTH = 1.5  # the dashboard may be at most this much slower at full size
+
+
+def dashboard_scale(args: argparse.Namespace, summary: dict[str, Any]) -> None:
+    """The network dashboard again on a small bank (``--baseline-enrolments``): its ratio to
+    the floor there, against the full-size one, says whether its cost grows with the data."""
+    full = summary["targets"].get("network_dashboard")
+    if full is None or not args.baseline_enrolments:
+        return
+    small = argparse.Namespace(**vars(args))
+    small.institutions, small.agreements = 1_000, 0
+    small.courses = max(1, args.baseline_enrolments // 10)
+    small.enrolments = args.baseline_enrolments
+    small.only = ["network_dashboard"]
+    small.explain = "never"
+    small.json = args.json.with_name("results-baseline.json")
+    print(f"\nThe network dashboard at {small.enrolments} enrolments, for comparison")
+    base = run(small)["targets"]["network_dashboard"]
+    slower = base["ratio"] / full["ratio"] if full["ratio"] else float("inf")
+    passed = slower <= DASHBOARD_GROWTH
+    summary["dashboard_scale"] = {
+        "baseline_enrolments": small.enrolments,
+        "baseline_ratio": base["ratio"],
+        "full_ratio": full["ratio"],
+        "slower": round(slower, 3),
+        "needed": DASHBOARD_GROWTH,
+        "pass": passed,
+    }
+    if not passed:
+        summary["pass"] = False
+        summary["failed"].append("dashboard_scale")
+    args.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    print(
+        f"Network dashboard: ratio {base['ratio']:.3f} at {small.enrolments} enrolments, "
+        f"{full['ratio']:.3f} at {args.enrolments}: {slower:.2f} times slower "
+        f"(needed <= {DASHBOARD_GROWTH}) -> {'PASS' if passed else 'FAIL'}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -704,7 +798,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"bench: {BIN / 'gunicorn'} not found; run `make setup`")
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        run(args)
+        dashboard_scale(args, run(args))
     except KeyboardInterrupt:
         print(
             "\nbench: interrupted; gunicorn stopped and temporary files removed.", file=sys.stderr

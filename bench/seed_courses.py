@@ -184,7 +184,7 @@ def load(courses: int, enrolments: int, seed: int, batch: int) -> dict[str, Any]
         for n in range(courses):
             topic, pattern = rng.randrange(len(TOPICS)), rng.randrange(len(PATTERNS))
             specs.append((topic, pattern))
-            published = rng.random() < 0.9
+            is_published = rng.random() < 0.9
             created = datetime(2019, 1, 1, tzinfo=UTC) + timedelta(
                 days=int((today - date(2019, 1, 1)).days * rng.random() ** 0.5)
             )
@@ -200,8 +200,8 @@ def load(courses: int, enrolments: int, seed: int, batch: int) -> dict[str, Any]
                     tags=", ".join(
                         rng.sample(("cme", "online", "simulation", "clinical", "ethics"), 2)
                     ),
-                    status="published" if published else rng.choice(("draft", "in_review")),
-                    published_at=created if published else None,
+                    status="published" if is_published else rng.choice(("draft", "in_review")),
+                    published_at=created if is_published else None,
                     original_language=rng.choice(LANGS),
                     search_text=search_document(*titles),
                     is_demo=True,

@@ -56,6 +56,31 @@ def person(email: str, full_name: str, institution: Any, role: str) -> Any:
     return user
 
 
+def course_bank() -> dict[str, Any]:
+    """Ids the course-bank targets open: the most visited published courses (the demo's
+    Sechenov course first) and the codes of a few issued certificates."""
+    from consilium.courses.models import Course, YearStats
+    from consilium.credentials.models import Certificate
+
+    sechenov = list(
+        Course.objects.filter(status="published", owner__name_en__startswith="Sechenov")
+        .order_by("id")
+        .values_list("pk", flat=True)[:1]
+    )
+    busiest = list(
+        YearStats.objects.filter(scope="course")
+        .exclude(scope_id__in=sechenov)
+        .order_by("-enrolments", "scope_id")
+        .values_list("scope_id", flat=True)[:4]
+    )
+    courses = [*sechenov, *busiest]
+    codes = list(Certificate.objects.order_by("issued_at").values_list("code", flat=True)[:5])
+    return {
+        **{f"course{n}": pk for n, pk in enumerate((courses * 5)[:5])},
+        **{f"code{n}": code for n, code in enumerate((codes * 5)[:5])},
+    }
+
+
 def make() -> dict[str, Any]:
     from django.db.models import Count
 
@@ -85,6 +110,7 @@ def make() -> dict[str, Any]:
         Programme.objects.annotate(n=Count("agreements")).order_by("-n", "id").values("pk").first()
     )
     return {
+        **course_bank(),
         "observer": {
             "cookie": sign_in(observer),
             "authorization": f"Bearer {raw}",
