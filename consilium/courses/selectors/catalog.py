@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
 from consilium.core import access
@@ -30,6 +30,7 @@ from consilium.courses.models import (
     Module,
     Run,
 )
+from consilium.institutions.models import Institution
 
 LANGUAGES = [code for code, _label in LANGUAGE_CHOICES]
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
@@ -107,6 +108,12 @@ def _search(qs: QuerySet[Course], query: str) -> QuerySet[Course]:
     return qs
 
 
+def owners_with_courses() -> QuerySet[Institution]:
+    """Institutions that own a published course (course_owner_idx answers each probe)."""
+    published = Course.objects.filter(owner=OuterRef("pk"), status=CourseStatus.PUBLISHED)
+    return Institution.objects.filter(Exists(published)).order_by("name_key", "id")
+
+
 def published_courses(user: Any) -> QuerySet[Course]:
     """What the catalog lists: the published courses among those this person may see."""
     return access.visible_courses(user).filter(status=CourseStatus.PUBLISHED)
@@ -114,14 +121,12 @@ def published_courses(user: Any) -> QuerySet[Course]:
 
 def filter_courses(qs: QuerySet[Course], flt: CatalogFilter) -> QuerySet[Course]:
     if flt.institution:
-        qs = qs.filter(
-            Q(owner_id=flt.institution)
-            | Q(
-                pk__in=Course.co_authors.through.objects.filter(
-                    institution_id=flt.institution
-                ).values("course_id")
-            )
+        # A union rather than OR: each half reads its own index.
+        owned = Course.objects.filter(owner_id=flt.institution).order_by().values("pk")
+        shared = Course.co_authors.through.objects.filter(institution_id=flt.institution).values(
+            "course_id"
         )
+        qs = qs.filter(pk__in=owned.union(shared))
     if flt.discipline:
         qs = qs.filter(discipline_id=flt.discipline)
     if flt.audience:
@@ -133,8 +138,9 @@ def filter_courses(qs: QuerySet[Course], flt: CatalogFilter) -> QuerySet[Course]
     if flt.starts_to:
         qs = qs.filter(next_start__lte=flt.starts_to)
     if flt.language:
+        # EXISTS probes the (course, language) unique index for the rows read, in order.
         qs = qs.filter(
-            pk__in=CourseVariant.objects.filter(language=flt.language).values("course_id")
+            Exists(CourseVariant.objects.filter(course=OuterRef("pk"), language=flt.language))
         )
     if flt.q:
         qs = _search(qs, flt.q)
@@ -149,7 +155,8 @@ def _variants() -> Prefetch:
 
 
 def catalog(user: Any, flt: CatalogFilter | None = None) -> QuerySet[Course]:
-    """Published courses matching ``flt``: the next start soonest first, then the newest.
+    """Published courses matching ``flt``: the next start soonest first, then the newest
+    (course_catalog_order_idx).
 
     Rows come with their owner, discipline and variants; call ``label`` on the rows shown.
     """
@@ -157,7 +164,7 @@ def catalog(user: Any, flt: CatalogFilter | None = None) -> QuerySet[Course]:
     return (
         qs.select_related("owner", "discipline")
         .prefetch_related(_variants())
-        .order_by(F("next_start").asc(nulls_last=True), "-published_at", "-id")
+        .order_by(F("next_start").asc(nulls_last=True), "-id")
     )
 
 
@@ -247,7 +254,7 @@ def run_open(run: Run, today: date | None = None) -> bool:
     )
 
 
-def upcoming_runs(user: Any, flt: CatalogFilter | None = None, limit: int = 1000) -> list[Run]:
+def upcoming_runs(user: Any, flt: CatalogFilter | None = None, limit: int = 500) -> list[Run]:
     """Runs of catalog courses starting today or later, soonest first, for the feed."""
     courses = filter_courses(published_courses(user), flt or CatalogFilter())
     return list(

@@ -15,7 +15,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from icalendar import Calendar, Event
 
@@ -24,7 +25,6 @@ from consilium.core.access import requires
 from consilium.courses.models import (
     Audience,
     Course,
-    CourseStatus,
     CourseVariant,
     Discipline,
     Run,
@@ -32,7 +32,6 @@ from consilium.courses.models import (
 from consilium.courses.selectors import catalog as selectors
 from consilium.courses.selectors.learning import enrolment_of
 from consilium.courses.services import stats
-from consilium.institutions.models import Institution
 
 PAGE_SIZE = 20
 
@@ -65,7 +64,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filter": flt,
         "query_string": _without_page(request),
-        "institutions": _institutions(),
+        "institution_options": _institution_options(flt.institution),
         "disciplines": Discipline.objects.all(),
         "languages": selectors.LANGUAGE_CHOICES,
         "audiences": Audience.choices,
@@ -75,15 +74,21 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _institutions() -> list[Institution]:
-    """Institutions with a published course, for the filter (kept until the next write)."""
-    key = f"catalog:institutions:{public_cache.current('courses')}"
-    rows = cache.get(key)
-    if rows is None:
-        owners = Course.objects.filter(status=CourseStatus.PUBLISHED).values("owner_id")
-        rows = list(Institution.objects.filter(pk__in=owners).order_by("name_key", "id"))
-        cache.set(key, rows, public_cache.TIMEOUT)
-    return rows
+def _institution_options(selected: int | None) -> str:
+    """The institution filter's <option>s, built once per version of the course bank: there
+    may be thousands, and a template loop over them would cost more than the search."""
+    language = translation.get_language()
+    key = f"catalog:institutions:{public_cache.current('courses')}:{language}"
+    options = cache.get(key)
+    if options is None:
+        rows = selectors.owners_with_courses().values_list("pk", "short_name", "name")
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((pk, short or name) for pk, short, name in rows)
+        )
+        cache.set(key, str(options), public_cache.TIMEOUT)
+    if selected:
+        options = options.replace(f'value="{selected}">', f'value="{selected}" selected>', 1)
+    return mark_safe(options)  # built by format_html_join, which escapes every name
 
 
 # --- one course --------------------------------------------------------------------------
@@ -158,10 +163,18 @@ def course_ical(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("course.catalog")
-@public_cache.cached_for_anonymous("courses")
 def runs_ical(request: HttpRequest) -> HttpResponse:
-    flt = selectors.CatalogFilter.from_params(request.GET)
-    return _calendar(request, selectors.upcoming_runs(request.user, flt), "Consilium")
+    """Published courses are the same for everyone, so the feed is cached for everyone."""
+
+    def build() -> tuple[bytes, str]:
+        flt = selectors.CatalogFilter.from_params(request.GET)
+        response = _calendar(request, selectors.upcoming_runs(request.user, flt), "Consilium")
+        return response.content, response["Content-Type"]
+
+    content, content_type = public_cache.cached_json("courses", request, build)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = 'inline; filename="course-runs.ics"'
+    return response
 
 
 urls = [
