@@ -291,3 +291,13 @@ def test_runs_calendar_lists_upcoming_runs_of_published_courses(client) -> None:
     response = client.get(reverse("courses:runs_ical"), {"audience": "students"})
     assert Calendar.from_ical(response.content).walk("VEVENT") == []
     assert shown.pk
+
+
+def test_institution_filter_lists_owners_escaped_and_keeps_the_choice(client) -> None:
+    owner = InstitutionFactory(short_name="A&B <Clinic>")
+    indexed(owner=owner, titles={"en": "Dermatology"})
+    draft = indexed(titles={"en": "Draft only"}, status=CourseStatus.DRAFT)
+    text = client.get(CATALOG, {"institution": owner.pk}).content.decode()
+    options = text.split('id="id_institution"')[1].split("</select>")[0]
+    assert f'<option value="{owner.pk}" selected>A&amp;B &lt;Clinic&gt;</option>' in options
+    assert f'value="{draft.owner_id}"' not in options
