@@ -386,7 +386,7 @@ def _write(spec: DemoCourse, institutions: dict[str, Any], users: dict[str, User
         language=languages[0],
         title=title,
         summary=summary,
-        description=f"<p>{summary}</p>",
+        description="<ul>" + "".join(f"<li>{block.title}</li>" for block in spec.modules) + "</ul>",
     )
     for language in languages[1:]:
         title, summary = spec.variants[language]
@@ -396,7 +396,6 @@ def _write(spec: DemoCourse, institutions: dict[str, Any], users: dict[str, User
             language=language,
             title=title,
             summary=summary,
-            description=f"<p>{summary}</p>",
             translation_status="in_progress",
         )
     # The content in the original language; the other variants' translations are in progress.
