@@ -16,6 +16,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "import": access.can(user, "institution.import"),
             "create": access.can(user, "institution.create"),
             "admin": access.can(user, "admin.site"),
+            "agreements": access.can(user, "agreement.list"),
             "author": access.can(user, "course.create"),
             "review": access.can(user, "course.review_queue"),
             "statistics": access.can(user, "course.stats.network"),

@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consilium.core.forms import StyledFormMixin
 from consilium.credentials.models import CertificateStatus
 from consilium.credentials.services import REASON_MAX
 from consilium.credentials.verification import MAX_CREDENTIAL_BYTES
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(StyledFormMixin, forms.Form):
     """A code (or the public page's address), a pasted credential, or an uploaded file."""
 
     credential = forms.CharField(
@@ -53,7 +54,7 @@ class VerifyForm(forms.Form):
         return str(self.cleaned_data["credential"]).encode("utf-8")
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=REASON_MAX,
@@ -61,7 +62,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class CertificateFilter(forms.Form):
+class CertificateFilter(StyledFormMixin, forms.Form):
     course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
         label=_("Status"),
