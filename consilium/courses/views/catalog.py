@@ -8,6 +8,7 @@ every view of a course page is counted first (``stats.mark_visit``), outside tha
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 
 from django.core.cache import cache
@@ -94,14 +95,11 @@ def _institution_options(selected: int | None) -> str:
 # --- one course --------------------------------------------------------------------------
 
 
-@requires("course.view", obj=_course)
-def course(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "GET":
-        stats.mark_visit(course_id=pk, request=request)
-    return _course_page(request, pk)
-
-
+# The cache is outermost: an anonymous visitor's copy of a published page is served without
+# loading the course again (every change of what the page shows bumps "courses"); drafts are
+# never cached for anonymous visitors, who are sent to sign in.
 @public_cache.cached_for_anonymous("courses")
+@requires("course.view", obj=_course)
 def _course_page(request: HttpRequest, pk: int) -> HttpResponse:
     obj: Course = request.access_object  # type: ignore[attr-defined]
     variants = {v.language: v for v in obj.variants.all()}
@@ -122,6 +120,15 @@ def _course_page(request: HttpRequest, pk: int) -> HttpResponse:
         "next_url": request.get_full_path(),
     }
     return render(request, "courses/catalog/course.html", context)
+
+
+@wraps(_course_page)
+def course(request: HttpRequest, pk: int) -> HttpResponse:
+    """The course page; a visit to a page that exists is counted (cached or not)."""
+    response = _course_page(request, pk=pk)
+    if request.method == "GET" and response.status_code == 200:
+        stats.mark_visit(course_id=pk, request=request)
+    return response
 
 
 # --- calendars ---------------------------------------------------------------------------
