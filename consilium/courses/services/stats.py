@@ -31,6 +31,7 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpRequest
 from django.utils import timezone
 
+from consilium.core import public_cache
 from consilium.courses.models import (
     Course,
     CourseStatus,
@@ -44,6 +45,8 @@ COUNTED = ("visitors", "enrolments", "completions", "certificates")
 # The day's salt outlives the day a little, so that visits just before midnight still match.
 SALT_SECONDS = 2 * 24 * 3600
 BOT_MARKERS = ("bot", "spider", "crawl")
+# The content version of the dashboards' totals (core/public_cache.py, core/person_cache.py).
+STATS_CACHE = "course-stats"
 
 
 # --- visits ----------------------------------------------------------------------------------
@@ -180,6 +183,8 @@ def _refresh_institution_year(institution_id: int, year: int) -> None:
 
 
 def _refresh_network_year(year: int) -> None:
+    # Every change of the totals ends here (or in rebuild_all): the dashboards' cached pages go.
+    public_cache.bump(STATS_CACHE)
     values = _sums(YearStats.objects.filter(scope=StatsScope.INSTITUTION, year=year))
     values["courses"] = _catalog_courses(year).count()
     YearStats.objects.update_or_create(
@@ -259,6 +264,7 @@ def rebuild_all() -> None:
         for year, totals in network.items():
             totals["courses"] = sum(1 for y in all_published if y <= year)
 
+        public_cache.bump(STATS_CACHE)
         YearStats.objects.exclude(scope=StatsScope.COURSE).delete()
         YearStats.objects.bulk_create(
             [

@@ -5,6 +5,7 @@ import io
 from datetime import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils import timezone, translation
 from consilium.core.roles import Role
 from consilium.core.testing import InstitutionFactory, UserFactory, member
 from consilium.courses import testing
-from consilium.courses.models import Enrolment, StatsScope, YearStats
+from consilium.courses.models import Course, Enrolment, StatsScope, YearStats
 from consilium.courses.selectors import stats
 
 pytestmark = pytest.mark.django_db
@@ -249,6 +250,9 @@ def _bank(count: int) -> None:
 
 
 def _count_queries(client, url) -> int:
+    """Queries of a full render: rows written straight to YearStats bump no version, so the
+    dashboards' per-person cache is emptied first."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -319,3 +323,23 @@ def test_institution_page_section(client):
     client.force_login(member(Role.NETWORK_ADMIN))
     page = client.get(url).content.decode()
     assert dashboard in page and reverse("courses:network_stats") in page
+
+
+def test_dashboards_are_cached_per_person_until_the_totals_change(client):
+    from consilium.courses.services import stats as stats_services
+
+    client.force_login(member(Role.NETWORK_ADMIN))
+    _bank(2)
+    url = reverse("courses:network_stats")
+    cache.clear()
+    first = _count_cached(client, url)
+    assert _count_cached(client, url) < first  # served from the person's cache
+    course = Course.objects.first()
+    stats_services.refresh_course_year(course_id=course.pk, year=THIS_YEAR)
+    assert _count_cached(client, url) == first  # the totals moved: rendered afresh
+
+
+def _count_cached(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)

@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consilium.core.access import requires
+from consilium.core.person_cache import cached_per_person
 from consilium.core.tabular import csv_stream
 from consilium.courses.models import Course
 from consilium.courses.selectors import stats
+from consilium.courses.services.stats import STATS_CACHE
 from consilium.institutions.models import Institution
 
 
@@ -114,6 +116,7 @@ def course_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 # --- an institution --------------------------------------------------------------------------
 
 
+@cached_per_person(STATS_CACHE, "directory")
 @requires("course.stats.institution", obj=_institution)
 def institution_stats(request: HttpRequest, pk: int) -> HttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
@@ -153,6 +156,9 @@ def institution_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpRespons
 # --- the network -----------------------------------------------------------------------------
 
 
+# Outside @requires: the permission depends only on the person's memberships (see
+# core/person_cache.py); the totals' version is bumped by every refresh of them.
+@cached_per_person(STATS_CACHE, "directory")
 @requires("course.stats.network")
 def network_stats(request: HttpRequest) -> HttpResponse:
     dashboard = stats.network_dashboard(_year(request))
