@@ -223,6 +223,9 @@ TASKS = {
     }
 }
 
+# Sessions are read from the cache (each worker's memory, or Redis with CACHE_URL) and kept in
+# the database: a signed-in page served from a cache then needs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

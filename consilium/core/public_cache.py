@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -25,8 +26,12 @@ TIMEOUT = 600
 
 
 def current(name: str) -> int:
-    row = ContentVersion.objects.filter(name=name).values_list("version", flat=True).first()
-    return row or 0
+    """The content version, read with plain SQL: every cached answer asks, so it is the
+    largest part of a cache hit after the middleware (the ORM's query building cost more)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM core_contentversion WHERE name = %s", [name])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def bump(name: str) -> None:
