@@ -46,6 +46,26 @@ def _today() -> Any:
 
 
 @transaction.atomic
+def _default_variant(course: Any, language: str) -> CourseVariant | None:
+    """The learner's language, else the original, else any: among the variants that have
+    lessons (a translation in progress may have none yet) before those that have not."""
+    variants = list(course.variants.all())
+    with_lessons = set(
+        Lesson.objects.filter(module__variant__course=course).values_list(
+            "module__variant_id", flat=True
+        )
+    )
+
+    def rank(v: CourseVariant) -> tuple[bool, bool, bool]:
+        return (
+            v.pk not in with_lessons,
+            v.language != language,
+            v.language != course.original_language,
+        )
+
+    return min(variants, key=rank, default=None)
+
+
 def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> Enrolment:
     """Enrol ``learner`` in ``run`` (in ``variant``, else the one in their language, else the
     original one). Refused when the course is not published, the enrolment window is closed,
@@ -60,10 +80,7 @@ def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> En
     if not run_open(run, _today()):
         raise ValidationError(_("Enrolment in this run is closed."))
     if variant is None:
-        variants = {v.language: v for v in course.variants.all()}
-        variant = variants.get(learner.language or "") or variants.get(course.original_language)
-        if variant is None:
-            variant = next(iter(variants.values()), None)
+        variant = _default_variant(course, learner.language or "")
     if variant is None or variant.course_id != course.pk:
         raise ValidationError({"variant": [_("Choose one of this course's languages.")]})
     existing = Enrolment.objects.filter(run=run, learner=learner).first()

@@ -183,3 +183,12 @@ def test_completed_course_cannot_be_withdrawn_from(run) -> None:
     with pytest.raises(ValidationError, match="completed"):
         withdraw(enrolment=enrolment)
     assert Run.objects.get(pk=run.pk).enrolled == 1
+
+
+def test_enrol_prefers_a_variant_with_lessons_over_an_empty_translation() -> None:
+    course = testing.course(titles={"ru": "Этика"})
+    from consilium.courses.models import CourseVariant
+
+    CourseVariant.objects.create(course=course, language="kk", title="Этика", summary="")
+    enrolment = enrol(run=course.runs.get(), learner=UserFactory(language="kk"))
+    assert enrolment.variant.language == "ru"  # the Kazakh translation has no lessons yet
