@@ -223,9 +223,14 @@ TASKS = {
     }
 }
 
-# Sessions are read from the cache (each worker's memory, or Redis with CACHE_URL) and kept in
-# the database: a signed-in page served from a cache then needs no session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With a shared cache (CACHE_URL), sessions are read from it and kept in the database too: a
+# signed-in page served from a cache then needs no session query. Never with each worker's own
+# memory: a sign-out in one worker would leave the session alive in the others' copies.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL.startswith("redis://")
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -25,8 +25,8 @@ not stream are stored. A hit skips the view and the decorators inside it, so put
 memberships and the versioned content (``agreement.list`` does): a hit is then a page this
 person was allowed to see under the same memberships.
 
-A hit costs the user query every signed-in request makes (the session comes from the cache:
-``SESSION_ENGINE`` is ``cached_db``), plus one query for the versions. Each worker keeps its own copies (``CACHES["default"]``); a bumped version
+A hit costs the session and user queries every signed-in request makes (only the user's with
+a shared cache, where sessions are ``cached_db``), plus one query for the versions. Each worker keeps its own copies (``CACHES["default"]``); a bumped version
 retires every worker's copies at once.
 """
 
