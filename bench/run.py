@@ -143,11 +143,13 @@ def all_targets() -> list[Target]:
 # --- the instance --------------------------------------------------------------------------
 
 
-def bench_env(workdir: Path) -> dict[str, str]:
+def bench_env(workdir: Path, cache_url: str = "") -> dict[str, str]:
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     env = dict(os.environ)
     for name in ("DJANGO_SETTINGS_MODULE", "CACHE_URL", "TASK_BACKEND", "LOG_LEVEL"):
         env.pop(name, None)
+    if cache_url:
+        env["CACHE_URL"] = cache_url
     env.update(
         {
             "CONSILIUM_ENV": "production",
@@ -646,6 +648,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--courses", type=int, default=100_000, help="generated courses (0: none)")
     parser.add_argument("--enrolments", type=int, default=1_000_000, help="generated enrolments")
     parser.add_argument(
+        "--cache-url", default="",
+        help="a shared cache for the workers, e.g. redis://127.0.0.1:6379/15 (default: each "
+        "worker's memory)",
+    )  # fmt: skip
+    parser.add_argument(
         "--baseline-enrolments", type=int, default=10_000,
         help="measure the network dashboard again at this size (0: skip)",
     )  # fmt: skip
@@ -703,7 +710,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "agreement_filters": AGREEMENT_FILTERS,
     }
     with workspace(args.keep) as workdir:
-        env = bench_env(workdir)
+        env = bench_env(workdir, args.cache_url)
         print(f"Preparing a throwaway instance in {workdir}")
         visitors = prepare(env, workdir, args, targets)
         targets = resolve(targets, visitors)
