@@ -1,4 +1,4 @@
-"""Shared fixtures: the official vectors from ../shared/standards, keys, and no network."""
+"""Shared fixtures: the official vectors (vendored in ``vectors/``), keys, and no network."""
 
 from __future__ import annotations
 
@@ -10,16 +10,14 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "standards" / "credentials"
+#: The official W3C and 1EdTech files, byte-for-byte copies (see ``vectors/README.md``).
+VECTORS = Path(__file__).resolve().parent / "vectors"
 OB_KEY = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
 
 
 def vector(name: str) -> str:
-    """The text of an official vector file; skips the test when ../shared is not here."""
-    path = SHARED / name
-    if not path.is_file():
-        pytest.skip(f"the official credential vectors are not here ({SHARED})")
-    return path.read_text(encoding="utf-8")
+    """The text of an official vector file."""
+    return (VECTORS / name).read_text(encoding="utf-8")
 
 
 def vector_json(name: str) -> Any:

@@ -30,7 +30,7 @@ from consilium.credentials.multikey import (
     resolve_did_key,
 )
 
-from .conftest import OB_KEY, SHARED, vector, vector_json
+from .conftest import OB_KEY, VECTORS, vector, vector_json
 
 CREATED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -109,7 +109,7 @@ def independent_verify(document: dict[str, Any]) -> bool:
             "contentType": "application/ld+json",
             "contextUrl": None,
             "documentUrl": url,
-            "document": json.loads((SHARED / files[url]).read_text()),
+            "document": json.loads((VECTORS / files[url]).read_text()),
         }
 
     def nquads(value: dict[str, Any]) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import socket
 from typing import Any
 
@@ -13,13 +14,14 @@ from pyld.resolved_context import ResolvedContext
 from consilium.credentials import jsonld
 from consilium.credentials.jsonld import (
     CONTEXT_FILES,
+    CONTEXTS_DIR,
     DroppedTermError,
     UnknownContextError,
     canonicalize,
     document_loader,
 )
 
-from .conftest import vector, vector_json
+from .conftest import VECTORS, vector, vector_json
 
 
 def without_proof(document: dict[str, Any]) -> dict[str, Any]:
@@ -40,6 +42,18 @@ def test_ob_document_canonical_form_is_the_official_one() -> None:
 def test_shipped_contexts_are_the_official_files(url: str) -> None:
     shipped = document_loader(url)["document"]
     assert shipped == vector_json(CONTEXT_FILES[url])
+    name = CONTEXT_FILES[url]
+    assert (CONTEXTS_DIR / name).read_bytes() == (VECTORS / name).read_bytes()
+
+
+def test_the_vendored_vectors_are_the_official_files() -> None:
+    """Every file in ``vectors/`` has the digest the upstream file had (``SHA256SUMS``)."""
+    lines = (VECTORS / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    listed = {name: digest for digest, name in (line.split(maxsplit=1) for line in lines)}
+    present = {p.name for p in VECTORS.iterdir()} - {"README.md", "SHA256SUMS"}
+    assert present == set(listed)
+    for name, digest in listed.items():
+        assert hashlib.sha256((VECTORS / name).read_bytes()).hexdigest() == digest, name
 
 
 def test_loader_refuses_any_other_url() -> None:
