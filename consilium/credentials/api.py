@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from consilium.core import access
+from consilium.core.pdf import pdf_response
 from consilium.courses.models import Enrolment
 from consilium.credentials import services
 from consilium.credentials.models import Certificate
@@ -27,7 +28,6 @@ from consilium.credentials.verification import (
     verify_code,
     verify_credential,
 )
-from consilium.partnerships.pdf import pdf_response
 
 router = Router(tags=["certificates"])
 

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consilium.core import public_cache
+from consilium.core.pdf import render_pdf
 from consilium.courses.models import Enrolment, EnrolmentStatus
 from consilium.courses.services import stats
 from consilium.credentials import keys
@@ -31,7 +32,6 @@ from consilium.credentials.openbadges import CourseCertificate, Party, open_badg
 from consilium.credentials.status_list import MIN_BITS, status_list_credential
 from consilium.credentials.status_list import StatusList as Bitstring
 from consilium.institutions.models import Institution
-from consilium.partnerships.pdf import render_pdf
 
 CACHE_NAME = "certificates"
 # Crockford base32 without I, L, O, U: easy to read aloud and to type from paper.

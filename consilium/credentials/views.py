@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
+from consilium.core.pdf import pdf_response
 from consilium.core.public_cache import cached_for_anonymous
 from consilium.core.tabular import csv_stream
 from consilium.credentials import keys, selectors, services
@@ -30,7 +31,6 @@ from consilium.credentials.forms import CertificateFilter, ReasonForm, VerifyFor
 from consilium.credentials.models import Certificate, CertificateStatus, SigningKey, StatusList
 from consilium.credentials.verification import verify_code, verify_credential
 from consilium.institutions.models import Institution
-from consilium.partnerships.pdf import pdf_response
 
 CACHE = services.CACHE_NAME
 

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from consilium.core.access import requires
+from consilium.core.pdf import pdf_response, render_pdf
 from consilium.partnerships import selectors, services
 from consilium.partnerships.models import Agreement, Programme
-from consilium.partnerships.pdf import pdf_response, render_pdf
 from consilium.partnerships.views import _agreement, _programme
 
 

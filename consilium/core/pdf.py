@@ -2,8 +2,9 @@
 
 ``render_pdf(template, context, request)`` renders a template to PDF bytes in the active
 language; ``pdf_response(data, filename)`` wraps them for the browser. Templates extend
-``partnerships/pdf/base.html`` (A4, the "Consilium" header, page numbers) and fill its blocks;
-other modules (certificates) reuse all three.
+``core/pdf/base.html`` (A4, the "Consilium" header, page numbers, the shared print stylesheet
+``core/pdf/print.css``) and fill its blocks (``title``, ``style``, ``running_title``,
+``content``); partnerships (agreements, programme reports) and credentials (certificates) use it.
 
 Resources are fetched by ``LocalFetcher``: ``data:`` URIs and the site's own static files (read
 from disk, whatever host the request came in on) are allowed; every other URL, ``file:``
