@@ -5,10 +5,10 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from consilium.accounts.models import ApiToken, User
+from consilium.core.services import read_only, service
 
 TOKEN_PREFIX = "cns_"
 
@@ -21,11 +21,13 @@ def _attempt_keys(*, email: str, client: str) -> list[str]:
     return [f"signin:email:{digest}", f"signin:client:{client}"]
 
 
+@read_only
 def signin_blocked(*, email: str, client: str) -> bool:
     limit = settings.LOGIN_RATE_LIMIT
     return any((cache.get(key) or 0) >= limit for key in _attempt_keys(email=email, client=client))
 
 
+@service
 def signin_failed(*, email: str, client: str) -> None:
     for key in _attempt_keys(email=email, client=client):
         cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW)
@@ -35,6 +37,7 @@ def signin_failed(*, email: str, client: str) -> None:
             cache.set(key, 1, timeout=settings.LOGIN_RATE_WINDOW)
 
 
+@service
 def signin_succeeded(*, email: str, client: str) -> None:
     cache.delete(_attempt_keys(email=email, client=client)[0])
 
@@ -42,6 +45,7 @@ def signin_succeeded(*, email: str, client: str) -> None:
 # --- profile -----------------------------------------------------------------------------
 
 
+@service
 def user_set_language(*, user: User, language: str) -> User:
     if language not in dict(settings.LANGUAGES):
         raise ValueError(language)
@@ -51,6 +55,7 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
+@service
 def user_update_profile(*, user: User, full_name: str, language: str) -> User:
     user.full_name = full_name.strip()
     user.language = language
@@ -62,11 +67,12 @@ def user_update_profile(*, user: User, full_name: str, language: str) -> User:
 # --- API tokens --------------------------------------------------------------------------
 
 
+@read_only
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@transaction.atomic
+@service
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     secret = secrets.token_urlsafe(32)
@@ -77,6 +83,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
+@service
 def api_token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -84,6 +91,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+@service
 def api_token_authenticate(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
@@ -107,11 +115,13 @@ def _signup_key(client: str) -> str:
     return f"signup:client:{client}"
 
 
+@read_only
 def signup_blocked(*, client: str) -> bool:
     """Too many sign-ups tried from this client lately (the sign-in limit and window)."""
     return (cache.get(_signup_key(client)) or 0) >= settings.LOGIN_RATE_LIMIT
 
 
+@service
 def signup_tried(*, client: str) -> None:
     key = _signup_key(client)
     cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW)
@@ -121,7 +131,7 @@ def signup_tried(*, client: str) -> None:
         cache.set(key, 1, timeout=settings.LOGIN_RATE_WINDOW)
 
 
-@transaction.atomic
+@service
 def user_sign_up(*, email: str, full_name: str, password: str, language: str) -> User:
     """A new person with no roles: they can enrol in courses and be invited to institutions.
     The form has checked the address is free and the password strong enough."""

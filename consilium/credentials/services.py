@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from consilium.core import public_cache
 from consilium.core.pdf import render_pdf
+from consilium.core.services import read_only, service
 from consilium.courses.models import Enrolment, EnrolmentStatus
 from consilium.courses.services import stats
 from consilium.credentials import keys
@@ -40,19 +41,23 @@ CODE_LENGTH = 10
 REASON_MAX = 1000
 
 
+@read_only
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+@read_only
 def site_url(path: str) -> str:
     return settings.SITE_URL + path
 
 
+@read_only
 def public_url(code: str) -> str:
     """The certificate's public verification page (what the QR code opens)."""
     return site_url(reverse("certificates:public", args=[code]))
 
 
+@read_only
 def status_list_url(status_list_id: int) -> str:
     return site_url(reverse("certificates:status_list", args=[status_list_id]))
 
@@ -187,6 +192,7 @@ def _current(enrolment_id: int) -> Certificate | None:
     )
 
 
+@service
 def certificate_issue(*, enrolment: Enrolment) -> Certificate:
     """The certificate of a completed enrolment, issued the first time and returned after.
 
@@ -219,6 +225,7 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
             return existing
 
 
+@service
 def certificate_pdf(*, certificate: Certificate) -> bytes:
     """The certificate's PDF, rendered once in its language and then kept in storage."""
     if certificate.pdf:
@@ -247,6 +254,7 @@ def _reason(reason: str, message: str) -> str:
     return reason
 
 
+@service
 def certificate_revoke(*, certificate: Certificate, by: Any, reason: str) -> Certificate:
     """Revoke a valid certificate: record who, when and why, and publish it in the status list."""
     reason = _reason(reason, _("Say why the certificate is revoked."))
@@ -265,6 +273,7 @@ def certificate_revoke(*, certificate: Certificate, by: Any, reason: str) -> Cer
     return locked
 
 
+@service
 def certificate_reissue(*, certificate: Certificate, by: Any, reason: str) -> Certificate:
     """A new certificate under the holder's current name; the old one is superseded (and its
     status list entry set, so outside verifiers stop accepting it)."""

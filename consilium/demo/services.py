@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
 from consilium.accounts.models import User
+from consilium.core.services import service
 from consilium.core.text import search_key
 from consilium.demo.directory import ALIASES, DEMO_PASSWORD, INSTITUTIONS, USERS
 from consilium.institutions import services as institution_services
@@ -20,7 +19,7 @@ class DemoResult:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-@transaction.atomic
+@service
 def build_directory(result: DemoResult) -> None:
     for entry in INSTITUTIONS:
         data: dict = {"kind": entry["kind"], "country": entry["country"]}
@@ -39,7 +38,7 @@ def build_directory(result: DemoResult) -> None:
         result.institutions[entry["key"]] = institution
 
 
-@transaction.atomic
+@service
 def build_people(result: DemoResult) -> None:
     for email, full_name, key, role, language in USERS:
         user = User.objects.filter(email__iexact=email).first()
@@ -58,6 +57,7 @@ def build_people(result: DemoResult) -> None:
         result.accounts.append((email, role, str(result.institutions[key])))
 
 
+@service
 def build(stdout_write=None) -> DemoResult:  # type: ignore[no-untyped-def]
     """Every module adds its part here, after the directory and the people."""
     result = DemoResult()

@@ -24,6 +24,7 @@ from consilium.accounts.models import User
 from consilium.core import public_cache
 from consilium.core.access import forget_grants, grants
 from consilium.core.roles import NETWORK_ROLES, Role
+from consilium.core.services import read_only, service
 from consilium.core.tasks import send_email
 from consilium.core.text import document_words, search_document, search_key
 from consilium.institutions.models import Institution, Invitation, Membership, SearchWord
@@ -33,6 +34,7 @@ TRANSLATED = ("name", "short_name", "city")
 PLAIN = ("kind", "country", "website", "aliases", "parent")
 
 
+@read_only
 def institution_fields() -> list[str]:
     """Every field a form, an import or the API may set, per-language columns included."""
     return [f"{base}_{lang}" for base in TRANSLATED for lang in LANGS] + list(PLAIN)
@@ -47,6 +49,7 @@ def _refresh_keys(institution: Institution) -> None:
     institution.name_key = search_key(institution.english_name)[:300]
 
 
+@service
 def rebuild_search_words(institutions: list[Institution]) -> None:
     """Store the search words of saved institutions (also used by bulk loaders).
 
@@ -111,7 +114,7 @@ def _assign(institution: Institution, data: dict[str, Any]) -> None:
             setattr(institution, field, value)
 
 
-@transaction.atomic
+@service
 def institution_create(*, data: dict[str, Any], by: User | None = None) -> Institution:
     institution = Institution()
     _assign(institution, data)
@@ -133,7 +136,7 @@ def institution_create(*, data: dict[str, Any], by: User | None = None) -> Insti
     return institution
 
 
-@transaction.atomic
+@service
 def institution_update(
     *, institution: Institution, data: dict[str, Any], by: User | None = None
 ) -> Institution:
@@ -159,7 +162,7 @@ class InvitationSent:
     url: str
 
 
-@transaction.atomic
+@service
 def invitation_create(
     *, institution: Institution, email: str, role: str, invited_by: User
 ) -> InvitationSent:
@@ -211,6 +214,7 @@ def invitation_create(
     return InvitationSent(invitation=invitation, url=url)
 
 
+@read_only
 def invitation_by_token(raw: str) -> Invitation | None:
     if not raw or len(raw) > 100:
         return None
@@ -221,6 +225,7 @@ def invitation_by_token(raw: str) -> Invitation | None:
     )
 
 
+@read_only
 def invitation_problem(invitation: Invitation | None) -> str | None:
     """Why an invitation cannot be accepted, or None."""
     if invitation is None:
@@ -234,7 +239,7 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
     return None
 
 
-@transaction.atomic
+@service
 def invitation_accept(
     *,
     invitation: Invitation,
@@ -276,7 +281,7 @@ def invitation_accept(
     return membership
 
 
-@transaction.atomic
+@service
 def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
     if invitation.is_open:
         invitation.cancelled_at = timezone.now()
@@ -284,6 +289,7 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
     return invitation
 
 
+@read_only
 def grantable_roles(user: User) -> list[tuple[str, Any]]:
     """The roles this user may give: network-wide ones only by a network administrator."""
     network_admin = grants(user).is_network_admin
@@ -315,7 +321,7 @@ def _last_admin_guard(membership: Membership, new_role: str | None) -> None:
         )
 
 
-@transaction.atomic
+@service
 def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _check_grantable(role, by)
@@ -333,7 +339,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     return membership
 
 
-@transaction.atomic
+@service
 def membership_remove(*, membership: Membership, by: User) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role in NETWORK_ROLES and not grants(by).is_network_admin:
@@ -342,7 +348,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     membership.delete()
 
 
-@transaction.atomic
+@service
 def membership_grant(
     *, user: User, institution: Institution, role: str, by: User | None = None, title: str = ""
 ) -> Membership:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from consilium.accounts.models import User
 from consilium.core.person_cache import bump_people
+from consilium.core.services import read_only, service
 from consilium.core.tasks import send_email
 from consilium.notifications.models import Notification
 
@@ -41,11 +42,12 @@ def _check_url(url: str) -> str:
     return url
 
 
+@read_only
 def language_of(user: User) -> str:
     return user.language or settings.LANGUAGE_CODE
 
 
-@transaction.atomic
+@service
 def notify(
     *,
     users: Iterable[User],
@@ -90,7 +92,7 @@ def notify(
     return created
 
 
-@transaction.atomic
+@service
 def mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the person read; returns how many there were."""
     count = Notification.objects.filter(user=user, read_at__isnull=True).update(

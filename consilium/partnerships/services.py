@@ -8,18 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
-from consilium.core import public_cache, uploads
+from consilium.core import uploads
+from consilium.core.services import read_only, service
 from consilium.institutions.models import Institution
 from consilium.partnerships import lifecycle
 from consilium.partnerships.models import (
@@ -53,26 +52,6 @@ LANGS = [code for code, _label in settings.LANGUAGES]
 # (the signed-in agreements list, core/person_cache.py) carry it in their key.
 CONTENT = "partnerships"
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _writes(service: Callable[P, R]) -> Callable[P, R]:
-    """Run a service in one transaction that also retires the cached pages it may change.
-
-    The version is bumped after the service's own writes (a failed service bumps nothing,
-    and the row is locked for as short a time as possible) but before the commit.
-    """
-
-    @wraps(service)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic():
-            result = service(*args, **kwargs)
-            public_cache.bump(CONTENT)
-            return result
-
-    return wrapper
-
 
 class ConflictError(Exception):
     """Someone else saved the draft since it was opened; nothing was written."""
@@ -81,7 +60,7 @@ class ConflictError(Exception):
 # --- programmes --------------------------------------------------------------------------
 
 
-@_writes
+@service(bumps=[CONTENT])
 def programme_create(
     *,
     owner: Institution,
@@ -108,7 +87,7 @@ def programme_create(
     return programme
 
 
-@_writes
+@service(bumps=[CONTENT])
 def programme_update(
     *, programme: Programme, data: dict[str, Any], by: User | None = None
 ) -> Programme:
@@ -124,7 +103,7 @@ def programme_update(
     return programme
 
 
-@_writes
+@service(bumps=[CONTENT])
 def phase_add(
     *,
     programme: Programme,
@@ -149,7 +128,7 @@ def phase_add(
     return phase
 
 
-@_writes
+@service(bumps=[CONTENT])
 def priority_area_add(*, programme: Programme, names: dict[str, str]) -> PriorityArea:
     area = PriorityArea(programme=programme)
     _set_translations(area, "name", names)
@@ -160,7 +139,7 @@ def priority_area_add(*, programme: Programme, names: dict[str, str]) -> Priorit
     return area
 
 
-@_writes
+@service(bumps=[CONTENT])
 def funder_add(
     *, programme: Programme, source: str, amount: Decimal | None = None, currency: str = ""
 ) -> ProgrammeFunder:
@@ -212,6 +191,7 @@ def _require_english(obj: Any, base: str) -> None:
         raise ValidationError({f"{base}_en": [_("Give the title in English.")]})
 
 
+@read_only
 def content_of(agreement: Agreement) -> dict[str, Any]:
     """The negotiable content of an agreement as plain JSON, in a stable order."""
     return {
@@ -265,6 +245,7 @@ CONTENT_ORDER = (
 )
 
 
+@read_only
 def content_hash(content: dict[str, Any]) -> str:
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -401,6 +382,7 @@ def _snapshot(agreement: Agreement, by: User | None) -> AgreementVersion:
     )
 
 
+@read_only
 def check_proposer(user: Any, parties: list[PartyData]) -> None:
     """Refuse an agreement that the proposer's institution is not a party to."""
     from consilium.core import access
@@ -456,7 +438,7 @@ def _save_draft(
     return agreement
 
 
-@_writes
+@service(bumps=[CONTENT])
 def agreement_create(
     *,
     kind: str,
@@ -491,7 +473,7 @@ def agreement_create(
     )
 
 
-@_writes
+@service(bumps=[CONTENT])
 def agreement_edit(
     *,
     agreement: Agreement,
@@ -538,11 +520,12 @@ def agreement_edit(
     )
 
 
+@read_only
 def current_version(agreement: Agreement) -> AgreementVersion | None:
     return agreement.versions.order_by("-number").first()
 
 
-@_writes
+@service(bumps=[CONTENT])
 def agreement_approve(
     *, agreement: Agreement, party: AgreementParty, by: User, version_number: int
 ) -> Approval:
@@ -565,6 +548,7 @@ def agreement_approve(
     return approval
 
 
+@read_only
 def missing_approvals(agreement: Agreement) -> list[AgreementParty]:
     """Parties that have not approved the current version."""
     version = current_version(agreement)
@@ -620,7 +604,7 @@ RULES: dict[str, Callable[[Agreement, dict[str, Any]], None]] = {
 }
 
 
-@_writes
+@service(bumps=[CONTENT])
 def agreement_transition(
     *, agreement: Agreement, to: str, by: User | None, data: dict[str, Any] | None = None
 ) -> Agreement:
@@ -650,7 +634,7 @@ def agreement_transition(
     return locked
 
 
-@_writes
+@service(bumps=[CONTENT])
 def agreement_renew(
     *, agreement: Agreement, by: User | None, valid_from: date, valid_until: date | None
 ) -> Agreement:
@@ -697,7 +681,7 @@ def agreement_renew(
 # --- analysis, recommendations, goals and results ----------------------------------------
 
 
-@_writes
+@service(bumps=[CONTENT])
 def analysis_save(*, agreement: Agreement, area: PriorityArea, situation: str) -> SituationAnalysis:
     if agreement.programme_id is None or area.programme_id != agreement.programme_id:
         raise ValidationError({"area": [_("The area must belong to the agreement's programme.")]})
@@ -709,7 +693,7 @@ def analysis_save(*, agreement: Agreement, area: PriorityArea, situation: str) -
     return analysis
 
 
-@_writes
+@service(bumps=[CONTENT])
 def recommendation_add(
     *,
     agreement: Agreement,
@@ -728,7 +712,7 @@ def recommendation_add(
     return recommendation
 
 
-@_writes
+@service(bumps=[CONTENT])
 def recommendation_update(
     *,
     recommendation: Recommendation,
@@ -751,7 +735,7 @@ def recommendation_update(
     return recommendation
 
 
-@_writes
+@service(bumps=[CONTENT])
 def work_item_add(
     *,
     agreement: Agreement,
@@ -789,7 +773,7 @@ def work_item_add(
 MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 
 
-@_writes
+@service(bumps=[CONTENT])
 def document_upload(
     *, agreement: Agreement, kind: str, title: str, upload: Any, by: User
 ) -> Document:
@@ -829,6 +813,7 @@ def document_upload(
 # --- comparing versions ------------------------------------------------------------------
 
 
+@read_only
 def version_diff(older: dict[str, Any], newer: dict[str, Any]) -> list[dict[str, Any]]:
     """Field-by-field changes between two version contents: [{field, old, new}]."""
     changes: list[dict[str, Any]] = []

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from consilium.accounts.models import User
 from consilium.core import access, public_cache, uploads
 from consilium.core.html import clean, video_embed
+from consilium.core.services import read_only, service
 from consilium.core.text import document_words, search_document
 from consilium.courses import review
 from consilium.courses.models import (
@@ -72,6 +73,7 @@ def _refuse(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+@read_only
 def check_editable(course: Course) -> None:
     if course.status not in review.EDITABLE:
         raise ValidationError(
@@ -89,6 +91,7 @@ def _touch(course: Course) -> None:
         public_cache.bump(CATALOG)
 
 
+@service
 def major_change(*, course: Course, by: User, reviewer: User | None, note: str, what: str) -> None:
     """A structural change to ``course``: if it is published, send it back to review.
 
@@ -116,6 +119,7 @@ def major_change(*, course: Course, by: User, reviewer: User | None, note: str, 
     )
 
 
+@service
 def rebuild_search(course: Course) -> None:
     """Store the search text and words of every variant's title and summary and the tags."""
     texts: list[str] = []
@@ -188,7 +192,7 @@ def _variant_texts(*, title: str, summary: str, description: str) -> tuple[str, 
 # --- courses -----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def course_create(
     *,
     by: User,
@@ -246,7 +250,7 @@ def course_create(
 MAJOR_SETTINGS = ("discipline", "audience", "level", "hours", "credits")
 
 
-@transaction.atomic
+@service
 def course_update(
     *,
     course: Course,
@@ -331,7 +335,7 @@ def _check_translation_status(course: Course, language: str, status: str) -> Non
         )
 
 
-@transaction.atomic
+@service
 def variant_add(
     *,
     course: Course,
@@ -375,7 +379,7 @@ def variant_add(
     return variant
 
 
-@transaction.atomic
+@service
 def variant_update(
     *,
     variant: CourseVariant,
@@ -431,7 +435,7 @@ def _move(rows: list[Any], row: Any, direction: str) -> None:
             item.save(update_fields=["position"])
 
 
-@transaction.atomic
+@service
 def module_add(
     *, variant: CourseVariant, by: User, title: str, reviewer: User | None = None, note: str = ""
 ) -> Module:
@@ -452,7 +456,7 @@ def module_add(
     return module
 
 
-@transaction.atomic
+@service
 def module_update(*, module: Module, by: User, title: str) -> Module:
     course = _lock_course(module.variant.course_id)
     module.title = _title(title)
@@ -461,7 +465,7 @@ def module_update(*, module: Module, by: User, title: str) -> Module:
     return module
 
 
-@transaction.atomic
+@service
 def module_delete(
     *, module: Module, by: User, reviewer: User | None = None, note: str = ""
 ) -> None:
@@ -481,7 +485,7 @@ def module_delete(
     _touch(course)
 
 
-@transaction.atomic
+@service
 def module_move(*, module: Module, by: User, direction: str) -> None:
     course = _lock_course(module.variant.course_id)
     _move(list(Module.objects.filter(variant_id=module.variant_id)), module, direction)
@@ -548,7 +552,7 @@ def _save_lesson(lesson: Lesson, fields: dict[str, Any]) -> None:
     lesson.save()
 
 
-@transaction.atomic
+@service
 def lesson_add(
     *,
     module: Module,
@@ -578,7 +582,7 @@ def lesson_add(
     return lesson
 
 
-@transaction.atomic
+@service
 def lesson_update(*, lesson: Lesson, by: User, data: LessonData) -> Lesson:
     """Change a lesson's title, text, address or file (its kind stays)."""
     course = _lock_course(lesson.module.variant.course_id)
@@ -587,7 +591,7 @@ def lesson_update(*, lesson: Lesson, by: User, data: LessonData) -> Lesson:
     return lesson
 
 
-@transaction.atomic
+@service
 def lesson_delete(
     *, lesson: Lesson, by: User, reviewer: User | None = None, note: str = ""
 ) -> None:
@@ -611,7 +615,7 @@ def lesson_delete(
     _touch(course)
 
 
-@transaction.atomic
+@service
 def lesson_move(*, lesson: Lesson, by: User, direction: str) -> None:
     course = _lock_course(lesson.module.variant.course_id)
     _move(list(Lesson.objects.filter(module_id=lesson.module_id)), lesson, direction)
@@ -630,7 +634,7 @@ def _quiz_course(quiz: Quiz) -> Course:
     return _lock_course(course_id)
 
 
-@transaction.atomic
+@service
 def quiz_update(
     *,
     quiz: Quiz,
@@ -687,7 +691,7 @@ def _check_question(
     return given
 
 
-@transaction.atomic
+@service
 def question_add(
     *,
     quiz: Quiz,
@@ -716,7 +720,7 @@ def question_add(
     return question
 
 
-@transaction.atomic
+@service
 def question_update(
     *,
     question: Question,
@@ -760,7 +764,7 @@ def question_update(
     return question
 
 
-@transaction.atomic
+@service
 def question_delete(
     *, question: Question, by: User, reviewer: User | None = None, note: str = ""
 ) -> None:
@@ -821,7 +825,7 @@ def _run_course(course_id: int) -> Course:
     return course
 
 
-@transaction.atomic
+@service
 def run_create(*, course: Course, by: User, data: RunData) -> Run:
     course = _run_course(course.pk)
     _check_run(data)
@@ -831,7 +835,7 @@ def run_create(*, course: Course, by: User, data: RunData) -> Run:
     return run
 
 
-@transaction.atomic
+@service
 def run_update(*, run: Run, by: User, data: RunData) -> Run:
     course = _run_course(run.course_id)
     locked = Run.objects.select_for_update().get(pk=run.pk)
@@ -844,7 +848,7 @@ def run_update(*, run: Run, by: User, data: RunData) -> Run:
     return locked
 
 
-@transaction.atomic
+@service
 def run_delete(*, run: Run, by: User) -> None:
     course = _run_course(run.course_id)
     locked = Run.objects.select_for_update().get(pk=run.pk)
@@ -857,6 +861,7 @@ def run_delete(*, run: Run, by: User) -> None:
     _touch(course)
 
 
+@service
 def refresh_next_start(*, course_ids: Sequence[int] | None = None) -> int:
     """Set each course's ``next_start``: the earliest start among its runs not yet ended.
 

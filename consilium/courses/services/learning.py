@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from consilium.core.services import read_only, service
 from consilium.courses import review
 from consilium.courses.models import (
     CourseStatus,
@@ -45,7 +46,6 @@ def _today() -> Any:
 # --- enrolment ---------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _default_variant(course: Any, language: str) -> CourseVariant | None:
     """The learner's language, else the original, else any: among the variants that have
     lessons (a translation in progress may have none yet) before those that have not."""
@@ -66,6 +66,7 @@ def _default_variant(course: Any, language: str) -> CourseVariant | None:
     return min(variants, key=rank, default=None)
 
 
+@service
 def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> Enrolment:
     """Enrol ``learner`` in ``run`` (in ``variant``, else the one in their language, else the
     original one). Refused when the course is not published, the enrolment window is closed,
@@ -110,7 +111,7 @@ def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> En
     return enrolment
 
 
-@transaction.atomic
+@service
 def withdraw(*, enrolment: Enrolment) -> Enrolment:
     """Leave a run; the place is freed. A completed course cannot be withdrawn from."""
     # The run first, then the enrolment: the order enrol takes its locks in.
@@ -127,7 +128,7 @@ def withdraw(*, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
+@service
 def variant_choose(*, enrolment: Enrolment, variant: CourseVariant) -> Enrolment:
     """Learn in another language variant of the same course; progress is counted anew on
     that variant's lessons (what was done in the other one stays recorded)."""
@@ -183,6 +184,7 @@ def _required_done(enrolment: Enrolment) -> tuple[set[int], set[int]]:
     return required, done
 
 
+@read_only
 def lessons_done(enrolment: Enrolment) -> set[int]:
     """Ids of every lesson of the current variant that counts as done (quizzes passed)."""
     done = set(
@@ -226,7 +228,7 @@ def _complete(enrolment: Enrolment) -> bool:
     return True
 
 
-@transaction.atomic
+@service
 def completion_check(*, enrolment: Enrolment) -> Enrolment:
     """Check the completion rules on the server and record completion once: calling this
     again (or at the same time) changes nothing."""
@@ -236,7 +238,7 @@ def completion_check(*, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
+@service
 def lesson_complete(*, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
     """Mark a lesson done (again is fine); quizzes are done by passing them."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
@@ -251,6 +253,7 @@ def lesson_complete(*, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
     return enrolment
 
 
+@read_only
 def attempts_left(enrolment: Enrolment, quiz: Quiz) -> int:
     used = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).count()
     return max(0, quiz.max_attempts - used)
@@ -286,7 +289,7 @@ def _grade(quiz: Quiz, answers: dict[int, list[int]]) -> tuple[int, dict[str, li
     return round(100 * right / len(questions)), stored
 
 
-@transaction.atomic
+@service
 def quiz_submit(*, enrolment: Enrolment, quiz: Quiz, answers: dict[int, list[int]]) -> QuizAttempt:
     """Grade one attempt on the server. Unanswered questions count as wrong."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)

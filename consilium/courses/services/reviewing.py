@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from consilium.accounts.models import User
 from consilium.core import public_cache
 from consilium.core.roles import Role
+from consilium.core.services import read_only, service
 from consilium.courses import review
 from consilium.courses.models import (
     Course,
@@ -49,10 +49,12 @@ def _transition(course: Course, to: str) -> None:
     course.status = to
 
 
+@read_only
 def institution_ids(course: Course) -> set[int]:
     return {course.owner_id, *course.co_authors.values_list("pk", flat=True)}
 
 
+@read_only
 def authors_of(course: Course) -> list[User]:
     """The course authors at the course's owner and co-authoring institutions."""
     return list(
@@ -64,6 +66,7 @@ def authors_of(course: Course) -> list[User]:
     )
 
 
+@read_only
 def check_reviewer(course: Course, reviewer: User | None) -> User:
     """A methodologist (anywhere) who is not a course author at the course's institutions."""
     if reviewer is None:
@@ -82,6 +85,7 @@ def check_reviewer(course: Course, reviewer: User | None) -> User:
     return reviewer
 
 
+@read_only
 def course_title(course: Course) -> str:
     """The title in the original language (the one every course has)."""
     return CourseVariant.objects.filter(
@@ -89,7 +93,7 @@ def course_title(course: Course) -> str:
     ).values_list("title", flat=True).first() or str(course)
 
 
-@transaction.atomic
+@service
 def review_submit(*, course: Course, reviewer: User | None, note: str = "", by: User) -> Review:
     """Send the course to ``reviewer``; it is in review until they decide or it is withdrawn."""
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -136,7 +140,7 @@ def _decided_message(title: str, approved: bool) -> str:
     return _("The methodologist asked for changes to “%(title)s”.") % {"title": title}
 
 
-@transaction.atomic
+@service
 def review_decide(
     *,
     review_: Review,
@@ -192,7 +196,7 @@ def review_decide(
     return locked
 
 
-@transaction.atomic
+@service
 def review_withdraw(*, course: Course, by: User) -> Course:
     """Take the course back from review: it becomes a draft (and leaves the catalog)."""
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -205,7 +209,7 @@ def review_withdraw(*, course: Course, by: User) -> Course:
     return course
 
 
-@transaction.atomic
+@service
 def course_archive(*, course: Course, by: User) -> Course:
     course = Course.objects.select_for_update().get(pk=course.pk)
     _transition(course, CourseStatus.ARCHIVED)
@@ -214,7 +218,7 @@ def course_archive(*, course: Course, by: User) -> Course:
     return course
 
 
-@transaction.atomic
+@service
 def course_restore(*, course: Course, by: User) -> Course:
     """An archived course comes back as a draft; it is published again only after review."""
     course = Course.objects.select_for_update().get(pk=course.pk)

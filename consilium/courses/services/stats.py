@@ -32,6 +32,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from consilium.core import public_cache
+from consilium.core.services import read_only, service
 from consilium.courses.models import (
     Course,
     CourseStatus,
@@ -60,33 +61,44 @@ def _daily_salt(day: date) -> str:
     return str(salt)
 
 
+@read_only
 def visit_digest(*, course_id: int, identity: str, day: date) -> str:
     text = f"{_daily_salt(day)}:{course_id}:{identity}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def mark_visit(*, course_id: int, request: HttpRequest) -> None:
-    """Count today's visit of this (unknown) visitor to the course page, without storing who:
-    a salted daily hash (see models.VisitMark). Cheap on repeat visits.
+@read_only
+def visit_to_count(*, course_id: int, request: HttpRequest) -> tuple[date, str] | None:
+    """Today's date and the digest of this (unknown) visitor to the course page when the visit
+    is to be counted (``visit_record``), None when it is not: robots, HEAD requests and a
+    visitor already seen today (remembered in the cache, so a repeat visit costs no database
+    work at all, not even a transaction).
 
     The visitor is their address and browser (``REMOTE_ADDR``: Consilium trusts no forwarded
-    address) and the hash is all that is stored; robots and HEAD requests are not counted.
+    address) and a salted daily hash of them is all that is stored (see models.VisitMark).
     """
     if request.method == "HEAD":
-        return
+        return None
     agent = request.META.get("HTTP_USER_AGENT", "")
     if any(marker in agent.lower() for marker in BOT_MARKERS):
-        return
+        return None
     day = timezone.localdate()
     identity = f"{request.META.get('REMOTE_ADDR', '')}|{agent}"
     digest = visit_digest(course_id=course_id, identity=identity, day=day)
     if not cache.add(f"visit:{day.isoformat()}:{digest}", 1, SALT_SECONDS):
-        return  # seen today already: no database write
+        return None
+    return day, digest
+
+
+@service
+def visit_record(*, course_id: int, day: date, digest: str) -> None:
+    """Count a visit ``visit_to_count`` let through (once per visitor, course and day)."""
     VisitMark.objects.bulk_create(
         [VisitMark(course_id=course_id, day=day, digest=digest)], ignore_conflicts=True
     )
 
 
+@service
 def close_visit_day(day: date) -> int:
     """Add the distinct visitors of ``day`` (and of any earlier day left open) to the courses'
     years, refresh the institutions and the network, and delete those marks.
@@ -130,6 +142,7 @@ def close_visit_day(day: date) -> int:
 # --- totals ----------------------------------------------------------------------------------
 
 
+@service
 def record_change(*, course_id: int, year: int) -> None:
     """Something counted for ``course_id`` in ``year`` changed (an enrolment, a completion, a
     certificate): refresh its totals after the transaction commits."""
@@ -144,6 +157,7 @@ def _certificates(course_id: int, year: int) -> int:
     return certificates_per_course_year(course_id, year)
 
 
+@service
 def refresh_course_year(*, course_id: int, year: int) -> None:
     """Recompute one course's row for one year from the raw rows (visitors kept), then its
     owner institution's row and the network row."""
@@ -196,6 +210,7 @@ def _per_course_year(rows: Iterable[dict[str, Any]]) -> dict[tuple[int, int], in
     return {(row["course_id"], row["year"]): row["n"] for row in rows if row["year"] is not None}
 
 
+@service
 def rebuild_all() -> None:
     """Recompute every row from the raw rows; visitors (which have no raw rows) are kept.
 

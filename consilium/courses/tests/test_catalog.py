@@ -169,7 +169,7 @@ def test_htmx_gives_the_results_only(client) -> None:
 def test_course_page_shows_everything_and_counts_the_visit(client, monkeypatch) -> None:
     visits: list[int] = []
     monkeypatch.setattr(
-        "consilium.courses.services.stats.mark_visit",
+        "consilium.courses.services.stats.visit_to_count",
         lambda *, course_id, request: visits.append(course_id),
     )
     partner = InstitutionFactory()

@@ -58,7 +58,9 @@ def row(scope: str, scope_id: int, year: int) -> YearStats:
 
 def visit(course_id: int, *, ip="10.0.0.1", agent="Mozilla/5.0", method="GET"):
     request = getattr(RequestFactory(), method.lower())("/", REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
-    stats.mark_visit(course_id=course_id, request=request)
+    counted = stats.visit_to_count(course_id=course_id, request=request)
+    if counted is not None:
+        stats.visit_record(course_id=course_id, day=counted[0], digest=counted[1])
 
 
 # --- visits ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Anyone may browse; a draft's page is for those the access policy lets read it ("course.view").
 Anonymous answers are cached until the next write to the course bank (``public_cache``), but
-every view of a course page is counted first (``stats.mark_visit``), outside that cache.
+every view of a course page is counted first (``stats.visit_to_count`` and ``stats.visit_record``), outside that cache.
 """
 
 from __future__ import annotations
@@ -127,7 +127,9 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
     """The course page; a visit to a page that exists is counted (cached or not)."""
     response = _course_page(request, pk=pk)
     if request.method == "GET" and response.status_code == 200:
-        stats.mark_visit(course_id=pk, request=request)
+        visit = stats.visit_to_count(course_id=pk, request=request)
+        if visit is not None:
+            stats.visit_record(course_id=pk, day=visit[0], digest=visit[1])
     return response
 
 
