@@ -6,6 +6,7 @@ without a real SECRET_KEY and ALLOWED_HOSTS).
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -123,6 +124,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    if ENVIRONMENT == "test":
+        # A file, not Django's shared-cache in-memory database: with shared cache SQLite locks
+        # tables and answers "table is locked" at once instead of waiting, so tests of
+        # concurrent transactions (several threads, transaction=True) could not run. Nothing
+        # is fsynced: the file is thrown away after the run. pytest-xdist adds a per-worker
+        # suffix; the process id keeps two runs on one machine apart.
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"consilium-test-{os.getpid()}.sqlite3")
+        }
+        DATABASES["default"]["OPTIONS"]["init_command"] += "PRAGMA synchronous=OFF;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -208,9 +219,6 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Consilium <no-reply@consilium.local>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-
-# Tasks enqueued (after commit) with ``enrolment_id`` when a learner completes a course.
-COURSE_COMPLETION_HANDLERS: list[str] = ["consilium.credentials.tasks.issue_for_enrolment"]
 
 TASKS = {
     "default": {

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import factory
+from django.db import connections
 
 from consilium.accounts.models import User
 from consilium.core.roles import Role
@@ -63,4 +67,35 @@ def member(role: str, institution: Institution | None = None, **user_fields: obj
     return user
 
 
-__all__ = ["PASSWORD", "InstitutionFactory", "Role", "UserFactory", "member"]
+
+def run_concurrently(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
+    """Run each call in its own thread, all released at once, each on its own database
+    connection (for ``django_db(transaction=True)`` tests of locks and constraints).
+
+    Returns what each call returned or the exception it raised, in the order given. Every
+    thread closes its connection, so the test database can be dropped afterwards.
+    """
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout)
+            outcomes[index] = call()
+        except BaseException as error:
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a concurrent call did not finish"
+    return outcomes
+
+
+__all__ = ["PASSWORD", "InstitutionFactory", "Role", "UserFactory", "member", "run_concurrently"]

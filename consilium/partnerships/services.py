@@ -783,17 +783,21 @@ def document_upload(
     title = title.strip()
     if not title:
         raise ValidationError({"title": [_("Give the document a title.")]})
+    # The agreement's row lock serialises uploads to it: locking the latest version alone let
+    # two first versions (nothing to lock yet) or two next versions (both read the same
+    # latest) race, and the loser answered 500 on the unique version number.
+    Agreement.objects.select_for_update().only("pk").get(pk=agreement.pk)
     latest = (
-        Document.objects.select_for_update()
-        .filter(agreement=agreement, kind=kind, title=title)
+        Document.objects.filter(agreement=agreement, kind=kind, title=title)
         .order_by("-version")
+        .values_list("version", flat=True)
         .first()
     )
     document = Document(
         agreement=agreement,
         kind=kind,
         title=title,
-        version=(latest.version + 1) if latest else 1,
+        version=(latest or 0) + 1,
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -7,7 +7,6 @@ import copy
 import hashlib
 import io
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,10 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from pyld import jsonld as pyld_jsonld
 
-from consilium.core.testing import InstitutionFactory, UserFactory
+from consilium.core.testing import InstitutionFactory, UserFactory, run_concurrently
 from consilium.courses.models import EnrolmentStatus
 from consilium.courses.testing import course as make_course
 from consilium.credentials import keys, services
@@ -144,25 +142,13 @@ def test_the_database_refuses_a_second_certificate_for_one_enrolment() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_completion_issues_one_certificate(monkeypatch: pytest.MonkeyPatch) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real row locks across connections need PostgreSQL")
-    monkeypatch.undo()  # this test opens database connections of its own
+def test_concurrent_completion_issues_one_certificate() -> None:
+    """On both databases: the enrolment's row lock (PostgreSQL) or BEGIN IMMEDIATE (SQLite)
+    and the unique constraint leave one certificate, and every caller gets that one."""
     enrolment = completed()
-    codes: list[str] = []
-
-    def issue() -> None:
-        try:
-            codes.append(services.certificate_issue(enrolment=enrolment).code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(set(codes)) == 1 and Certificate.objects.count() == 1
+    outcomes = run_concurrently(*[lambda: services.certificate_issue(enrolment=enrolment)] * 4)
+    assert all(isinstance(o, Certificate) for o in outcomes), outcomes
+    assert len({o.code for o in outcomes}) == 1 and Certificate.objects.count() == 1
 
 
 def test_each_institution_gets_one_key_and_the_private_key_is_encrypted() -> None:
@@ -395,7 +381,7 @@ def test_qr_code_of_the_pdf_holds_the_public_address() -> None:
 
     certificate = services.certificate_issue(enrolment=completed())
     url = services.public_url(certificate.code)
-    context = certificate_context(certificate)
+    context = certificate_context(certificate, verify_url=url)
     assert context["verify_url"] == url and context["qr"] == qr_data_uri(url)
     svg = base64.b64decode(context["qr"].split(",", 1)[1]).decode()
     assert svg.startswith("<svg") or svg.startswith("<?xml")
