@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
@@ -31,6 +32,7 @@ from consilium.courses.models import (
 )
 from consilium.courses.services.authoring import CATALOG, rebuild_search, refresh_next_start
 from consilium.courses.services.reviewing import review_submit
+from consilium.credentials.models import Certificate
 
 from .helpers import html_lang, in_language, mark_lesson_done, pass_quiz, sign_in, snap
 
@@ -200,6 +202,13 @@ def test_visitor_in_kazakh_finds_enrols_and_completes_a_course(page, transaction
     expect(item.locator(".badge.text-bg-success")).to_have_text(in_language(page, "Completed"))
     expect(item).to_contain_text(in_language(page, "%(progress)s%% done", progress=100))
     snap(page, "courses-1-my-learning-kk")
+
+    # --- the certificate, issued by the completion handler (after the commit) ----------------
+    page.goto(page.url.split("/courses/")[0] + reverse("certificates:mine"))
+    expect(page.locator("main h1")).to_have_text(in_language(page, "My certificates"))
+    expect(page.locator("main .card", has_text=KK_TITLE)).to_have_count(1)
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    assert certificate.holder_name == "Айгерим Нұрланқызы"
 
 
 @pytest.mark.e2e
