@@ -27,8 +27,8 @@ setup: $(VENV)/.installed node_modules/.installed
 run: setup
 	$(MANAGE) demo
 	@echo ""
-	@echo "Consilium is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Consilium is at http://$(HOST):$(PORT)/ with its task worker  (stop both with Ctrl+C)"
+	$(MANAGE) serve $(HOST):$(PORT)
 
 # The whole suite but the browser tests (see `make e2e`); on PostgreSQL when DATABASE_URL is set.
 test: setup
