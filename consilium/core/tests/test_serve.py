@@ -25,15 +25,21 @@ def _free_port() -> int:
 
 
 def _manage(*args: str, env: dict[str, str], timeout: float = 120) -> None:
-    subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "consilium", *args], env=env, cwd=ROOT, check=True,
-        timeout=timeout, capture_output=True,
+    subprocess.run(
+        [sys.executable, "-m", "consilium", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=timeout,
+        capture_output=True,
     )
 
 
 def _status(database: Path) -> list[str]:
     with sqlite3.connect(database) as db:
-        return [row[0] for row in db.execute("SELECT status FROM django_tasks_database_dbtaskresult")]
+        return [
+            row[0] for row in db.execute("SELECT status FROM django_tasks_database_dbtaskresult")
+        ]
 
 
 def _alive(pid: int) -> bool:
@@ -56,16 +62,21 @@ def test_serve_runs_queued_work_and_one_interrupt_stops_server_and_worker(tmp_pa
     }
     _manage("migrate", "--noinput", env=env)
     _manage(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from consilium.core.tasks import send_email; "
         "send_email.enqueue(subject='Queued', body='by the test', to=['a@example.org'])",
         env=env,
     )
     assert _status(database) == ["READY"]
     port = _free_port()
-    serve = subprocess.Popen(  # noqa: S603
+    serve = subprocess.Popen(
         [sys.executable, "-m", "consilium", "serve", f"127.0.0.1:{port}", "--noreload"],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     try:
