@@ -6,7 +6,9 @@ run starts on 19 October), courses of other demo institutions in several languag
 review and one draft. The bank's history (2019 and 2020: the seed's forty-fold growth in
 visitors, one in five learners with a certificate) cannot be lived through today, so past
 enrolments and visits are written directly, flagged ``is_demo``, and the yearly totals rebuilt
-from them by the statistics service, as after any bulk load.
+from them by the statistics service, as after any bulk load. ``build`` returns the published
+courses it wrote, so that the certificates' demo (``credentials/demo.py``, called next by
+``consilium/demo``) issues theirs: the course bank does not import certificates.
 """
 
 from __future__ import annotations
@@ -497,7 +499,8 @@ def _learn_through(enrolment: Enrolment) -> None:
 
 
 def _history(courses: list[Course], today: date) -> None:
-    """2019 and 2020 as seed 004 tells them, scaled down: visitors ×40, one in five certified."""
+    """2019 and 2020 as seed 004 tells them, scaled down: visitors ×40, one in five completing
+    (and certified by the certificates' demo)."""
     rng = random.Random(2020)
     learners = []
     for n in range(1, 121):
@@ -549,17 +552,13 @@ def _history(courses: list[Course], today: date) -> None:
     for run in Run.objects.filter(course__in=courses):
         Run.objects.filter(pk=run.pk).update(enrolled=run.enrolments.count())
     stats.close_visit_day(today - timedelta(days=1))
-    from consilium.credentials import services as certificates
-
-    completed = Enrolment.objects.filter(course__in=courses, status=EnrolmentStatus.COMPLETED)
-    for enrolment in completed:
-        certificates.certificate_issue(enrolment=enrolment)
 
 
 @transaction.atomic
-def build(institutions: dict[str, Any], users: dict[str, User]) -> None:
+def build(institutions: dict[str, Any], users: dict[str, User]) -> list[Course]:
+    """Write the demo course bank; returns the published courses (none when built before)."""
     if CourseVariant.objects.filter(title=SECHENOV_TITLE).exists():
-        return  # built before: the demo is idempotent
+        return []  # built before: the demo is idempotent
     today = timezone.localdate()
     published: list[Course] = []
     written: list[int] = []
@@ -597,3 +596,4 @@ def build(institutions: dict[str, Any], users: dict[str, User]) -> None:
     _history(published, today)
     Course.objects.filter(pk__in=written).update(is_demo=True)
     stats.rebuild_all()
+    return published

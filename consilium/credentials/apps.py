@@ -8,4 +8,6 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from consilium.credentials import sections  # noqa: F401  (registers the section)
+        from consilium.credentials import receivers, sections  # noqa: F401  (registers the section)
+
+        receivers.connect()  # issue on completion, count for the course statistics

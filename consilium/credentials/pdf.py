@@ -18,13 +18,12 @@ def qr_data_uri(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def certificate_context(certificate: Certificate) -> dict[str, Any]:
-    from consilium.credentials.services import public_url
-
-    url = public_url(certificate.code)
+def certificate_context(certificate: Certificate, *, verify_url: str) -> dict[str, Any]:
+    """What the PDF template shows; ``verify_url`` is the certificate's public page
+    (``services.public_url``), the address its QR code holds."""
     return {
         "certificate": certificate,
         "issuers": certificate.issuer_names,
-        "verify_url": url,
-        "qr": qr_data_uri(url),
+        "verify_url": verify_url,
+        "qr": qr_data_uri(verify_url),
     }

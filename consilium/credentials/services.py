@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from consilium.core import public_cache
 from consilium.core.pdf import render_pdf
 from consilium.core.services import read_only, service
+from consilium.courses import tasks as course_tasks
 from consilium.courses.models import Enrolment, EnrolmentStatus
-from consilium.courses.services import stats
 from consilium.credentials import keys
 from consilium.credentials.integrity import sign
 from consilium.credentials.models import Certificate, CertificateStatus, StatusList
 from consilium.credentials.openbadges import CourseCertificate, Party, open_badge_credential
+from consilium.credentials.pdf import certificate_context
 from consilium.credentials.status_list import MIN_BITS, status_list_credential
 from consilium.credentials.status_list import StatusList as Bitstring
 from consilium.institutions.models import Institution
@@ -180,7 +181,7 @@ def _build(
     if co_authors:
         certificate.co_issuers.set(co_authors)
     public_cache.bump(CACHE_NAME)
-    stats.record_change(course_id=course.pk, year=issued_at.year)
+    course_tasks.record_change(course_id=course.pk, year=issued_at.year)
     return certificate
 
 
@@ -231,10 +232,9 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     if certificate.pdf:
         with certificate.pdf.open("rb") as stored:
             return stored.read()
-    from consilium.credentials.pdf import certificate_context
-
     with translation.override(certificate.language):
-        data = render_pdf("credentials/certificate_pdf.html", certificate_context(certificate))
+        context = certificate_context(certificate, verify_url=public_url(certificate.code))
+        data = render_pdf("credentials/certificate_pdf.html", context)
     certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(data), save=False)
     Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     return data
@@ -269,7 +269,7 @@ def certificate_revoke(*, certificate: Certificate, by: Any, reason: str) -> Cer
         locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
         _set_status_bit(locked.status_list_id, locked.status_index)
         public_cache.bump(CACHE_NAME)
-        stats.record_change(course_id=locked.course_id, year=locked.issued_at.year)
+        course_tasks.record_change(course_id=locked.course_id, year=locked.issued_at.year)
     return locked
 
 
@@ -306,5 +306,5 @@ def certificate_reissue(*, certificate: Certificate, by: Any, reason: str) -> Ce
             certificate_id=new_id,
         )
         Certificate.objects.filter(pk=old.pk).update(superseded_by=new)
-        stats.record_change(course_id=old.course_id, year=old.issued_at.year)
+        course_tasks.record_change(course_id=old.course_id, year=old.issued_at.year)
     return new

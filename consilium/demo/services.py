@@ -62,10 +62,12 @@ def build(stdout_write=None) -> DemoResult:  # type: ignore[no-untyped-def]
     """Every module adds its part here, after the directory and the people."""
     result = DemoResult()
     from consilium.courses import demo as courses_demo
+    from consilium.credentials import demo as credentials_demo
     from consilium.partnerships import demo as partnerships_demo
 
     build_directory(result)
     build_people(result)
     partnerships_demo.build(result.institutions, result.users)
-    courses_demo.build(result.institutions, result.users)
+    courses = courses_demo.build(result.institutions, result.users)
+    credentials_demo.build(courses)  # courses does not import certificates: handed over here
     return result

@@ -30,8 +30,9 @@ from consilium.courses.models import (
     RubricCriterion,
     Verdict,
 )
-from consilium.courses.services.authoring import CATALOG, rebuild_search, refresh_next_start
+from consilium.courses.services.authoring import rebuild_search, refresh_next_start
 from consilium.courses.services.reviewing import review_submit
+from consilium.courses.versions import CATALOG
 from consilium.credentials.models import Certificate
 
 from .helpers import html_lang, in_language, mark_lesson_done, pass_quiz, sign_in, snap

@@ -54,10 +54,10 @@ from consilium.courses.models import (
     Run,
     TranslationStatus,
 )
+from consilium.courses.services.reviewing import review_submit
+from consilium.courses.versions import CATALOG
 from consilium.institutions.models import Institution
 
-# The ContentVersion of the catalog and the public course pages.
-CATALOG = "courses"
 LANGS = [code for code, _label in settings.LANGUAGES]
 MAX_CHOICES = 8
 
@@ -100,8 +100,6 @@ def major_change(*, course: Course, by: User, reviewer: User | None, note: str, 
     """
     if course.status != CourseStatus.PUBLISHED:
         return
-    from consilium.courses.services.reviewing import review_submit
-
     if reviewer is None:
         raise _refuse(
             "reviewer",

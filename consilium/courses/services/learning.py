@@ -3,9 +3,9 @@
 Every service is keyword-only and atomic and refuses bad input with a translated
 ``ValidationError`` before anything is written. Quizzes are graded here from ``Choice.correct``;
 what the browser sends is only the choice ids. Completion is checked on the server after every
-step and recorded once, under a lock on the enrolment; then each task named in
-``settings.COURSE_COMPLETION_HANDLERS`` is enqueued with the enrolment's id (the certificate
-issue hooks in there).
+step and recorded once, under a lock on the enrolment; after it commits, the course bank
+announces it (``signals.course_completed``, with the enrolment's id): the certificates app
+listens and queues the certificate.
 """
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from consilium.core.services import read_only, service
-from consilium.courses import review
+from consilium.courses import review, signals, tasks
 from consilium.courses.models import (
     CourseStatus,
     CourseVariant,
@@ -36,7 +34,6 @@ from consilium.courses.models import (
     Run,
 )
 from consilium.courses.selectors.catalog import run_open
-from consilium.courses.services import stats
 
 
 def _today() -> Any:
@@ -107,7 +104,7 @@ def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> En
     # The public (cached) pages are not retired for a place taken: an anonymous visitor may see
     # the places left as they were up to public_cache.TIMEOUT ago; enrolling reads them afresh.
     Run.objects.filter(pk=run.pk).update(enrolled=F("enrolled") + 1)
-    stats.record_change(course_id=course.pk, year=enrolment.enrolled_at.year)
+    tasks.record_change(course_id=course.pk, year=enrolment.enrolled_at.year)
     return enrolment
 
 
@@ -124,7 +121,7 @@ def withdraw(*, enrolment: Enrolment) -> Enrolment:
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status"])
     Run.objects.filter(pk=enrolment.run_id, enrolled__gt=0).update(enrolled=F("enrolled") - 1)
-    stats.record_change(course_id=enrolment.course_id, year=enrolment.enrolled_at.year)
+    tasks.record_change(course_id=enrolment.course_id, year=enrolment.enrolled_at.year)
     return enrolment
 
 
@@ -212,19 +209,16 @@ def _refresh(enrolment: Enrolment) -> None:
         _complete(enrolment)
 
 
-def _enqueue(handler: Any, enrolment_id: int) -> None:
-    handler.enqueue(enrolment_id=enrolment_id)
-
-
 def _complete(enrolment: Enrolment) -> bool:
     if enrolment.status != EnrolmentStatus.ACTIVE:
         return False
     enrolment.status = EnrolmentStatus.COMPLETED
     enrolment.completed_at = timezone.now()
     enrolment.save(update_fields=["status", "completed_at"])
-    for path in settings.COURSE_COMPLETION_HANDLERS:
-        transaction.on_commit(partial(_enqueue, import_string(path), enrolment.pk))
-    stats.record_change(course_id=enrolment.course_id, year=enrolment.completed_at.year)
+    transaction.on_commit(
+        partial(signals.course_completed.send, sender=Enrolment, enrolment_id=enrolment.pk)
+    )
+    tasks.record_change(course_id=enrolment.course_id, year=enrolment.completed_at.year)
     return True
 
 

@@ -32,7 +32,7 @@ from consilium.courses.models import (
     RubricCriterion,
     Verdict,
 )
-from consilium.courses.services.authoring import CATALOG
+from consilium.courses.versions import CATALOG
 from consilium.institutions.models import Membership
 from consilium.notifications.services import notify
 

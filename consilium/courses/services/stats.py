@@ -3,8 +3,9 @@
 Dashboards read ``YearStats`` only. The rows are kept like this:
 
 * a course row (enrolments by ``enrolled_at`` year, completions by ``completed_at`` year,
-  certificates by the credentials app) is recomputed from the raw rows by the task
-  ``refresh_course_year`` whenever ``record_change`` is called for it;
+  certificates as the receivers of ``signals.count_certificates`` count them: the credentials
+  app) is recomputed from the raw rows by the task ``refresh_course_year`` whenever
+  ``tasks.record_change`` is called for it;
 * visitors are never recomputed: a visit leaves only a salted daily hash (``VisitMark``), and
   the nightly ``close_visit_day`` adds each day's distinct hashes to the course's year and
   deletes the marks;
@@ -33,6 +34,7 @@ from django.utils import timezone
 
 from consilium.core import public_cache
 from consilium.core.services import read_only, service
+from consilium.courses import signals
 from consilium.courses.models import (
     Course,
     CourseStatus,
@@ -142,19 +144,8 @@ def close_visit_day(day: date) -> int:
 # --- totals ----------------------------------------------------------------------------------
 
 
-@service
-def record_change(*, course_id: int, year: int) -> None:
-    """Something counted for ``course_id`` in ``year`` changed (an enrolment, a completion, a
-    certificate): refresh its totals after the transaction commits."""
-    from consilium.courses.tasks import refresh_course_year
-
-    transaction.on_commit(lambda: refresh_course_year.enqueue(course_id=course_id, year=year))
-
-
 def _certificates(course_id: int, year: int) -> int:
-    from consilium.credentials.selectors import certificates_per_course_year
-
-    return certificates_per_course_year(course_id, year)
+    return signals.certificates_per_course_year(Course, course_id, year)
 
 
 @service

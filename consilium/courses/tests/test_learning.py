@@ -11,11 +11,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_tasks import task
 
 from consilium.accounts.services import api_token_create
 from consilium.core.testing import Role, UserFactory, member
-from consilium.courses import testing
+from consilium.courses import signals, testing
 from consilium.courses.models import (
     Choice,
     Enrolment,
@@ -30,16 +29,21 @@ from consilium.courses.models import (
 from consilium.courses.services import learning
 
 pytestmark = pytest.mark.django_db
-COMPLETED: list[int] = []
 
 
-@task()
-def remember_completion(enrolment_id: int) -> None:
-    """A stand-in for the certificate issue's handler."""
-    COMPLETED.append(enrolment_id)
+@pytest.fixture
+def completions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The enrolment ids ``signals.course_completed`` announces, heard by this listener only
+    (the certificates app's receiver is set aside: no certificate is issued here)."""
+    heard: list[int] = []
 
+    def remember(sender: Any, *, enrolment_id: int, **kwargs: Any) -> None:
+        heard.append(enrolment_id)
 
-HANDLER = f"{__name__}.remember_completion"
+    monkeypatch.setattr(signals.course_completed, "receivers", [])
+    monkeypatch.setattr(signals.course_completed, "sender_receivers_cache", {})
+    signals.course_completed.connect(remember, weak=False)
+    return heard
 
 
 def api(user: Any) -> Client:
@@ -73,10 +77,8 @@ def wrong(question: Question) -> int:
 
 
 def test_lessons_and_a_passed_quiz_complete_the_course(
-    enrolment, settings, django_capture_on_commit_callbacks
+    enrolment, completions, django_capture_on_commit_callbacks
 ) -> None:
-    settings.COURSE_COMPLETION_HANDLERS = [HANDLER]
-    COMPLETED.clear()
     text, quiz, question = parts(enrolment)
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = learning.lesson_complete(enrolment=enrolment, lesson=text)
@@ -85,19 +87,18 @@ def test_lessons_and_a_passed_quiz_complete_the_course(
         attempt = learning.quiz_submit(
             enrolment=enrolment, quiz=quiz, answers={question.pk: [right(question)]}
         )
+        assert completions == []  # announced once the completion commits
     assert attempt.score == 100 and attempt.passed and attempt.number == 1
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.COMPLETED and enrolment.progress == 100
     assert enrolment.completed_at is not None
     assert LessonProgress.objects.filter(enrolment=enrolment).count() == 1
-    assert [enrolment.pk] == COMPLETED
+    assert [enrolment.pk] == completions
 
 
 def test_completion_is_recorded_once_even_if_checked_twice(
-    enrolment, settings, django_capture_on_commit_callbacks
+    enrolment, completions, django_capture_on_commit_callbacks
 ) -> None:
-    settings.COURSE_COMPLETION_HANDLERS = [HANDLER]
-    COMPLETED.clear()
     text, quiz, _question = parts(enrolment)
     LessonProgress.objects.create(
         enrolment=enrolment, lesson=text, completed_at=enrolment.enrolled_at
@@ -117,7 +118,7 @@ def test_completion_is_recorded_once_even_if_checked_twice(
         learning.lesson_complete(enrolment=enrolment, lesson=text)
     assert first.status == second.status == EnrolmentStatus.COMPLETED
     assert Enrolment.objects.get(pk=enrolment.pk).completed_at == stamp
-    assert [enrolment.pk] == COMPLETED
+    assert [enrolment.pk] == completions
 
 
 def test_incomplete_course_is_not_completed(enrolment) -> None:

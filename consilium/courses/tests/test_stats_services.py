@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from consilium.core.testing import InstitutionFactory, UserFactory
-from consilium.courses import testing
+from consilium.courses import signals, tasks, testing
 from consilium.courses.models import (
     CourseStatus,
     Enrolment,
@@ -25,12 +25,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def certificates(monkeypatch):
-    """Certificates per (course, year), as the credentials app would count them."""
+    """Certificates per (course, year), as the credentials app would count them: the only
+    answer to ``signals.count_certificates`` here (the app's own receiver is set aside)."""
     issued: dict[tuple[int, int], int] = {}
-    monkeypatch.setattr(
-        "consilium.credentials.selectors.certificates_per_course_year",
-        lambda course_id, year: issued.get((course_id, year), 0),
-    )
+
+    def count(sender, *, course_id, year, **kwargs):
+        return issued.get((course_id, year), 0)
+
+    monkeypatch.setattr(signals.count_certificates, "receivers", [])
+    monkeypatch.setattr(signals.count_certificates, "sender_receivers_cache", {})
+    signals.count_certificates.connect(count, weak=False)
     return issued
 
 
@@ -157,8 +161,8 @@ def test_record_change_refreshes_after_commit(django_capture_on_commit_callbacks
     enrol(course, year=last)
     certificates[(course.pk, this)] = 1
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        stats.record_change(course_id=course.pk, year=last)
-        stats.record_change(course_id=course.pk, year=this)
+        tasks.record_change(course_id=course.pk, year=last)
+        tasks.record_change(course_id=course.pk, year=this)
         assert not YearStats.objects.exists()  # nothing before the commit
     assert len(callbacks) == 2
     rlast, rthis = row(StatsScope.COURSE, course.pk, last), row(StatsScope.COURSE, course.pk, this)

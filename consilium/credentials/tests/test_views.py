@@ -264,10 +264,25 @@ def test_institution_page_shows_the_section(certificate: Certificate) -> None:
     assert reverse("certificates:institution", args=[certificate.issuer_id]) in staff
 
 
-def test_the_completion_handler_in_settings_issues_the_certificate(settings: Any) -> None:
-    from django.utils.module_loading import import_string
+def test_a_completion_the_course_bank_announces_issues_the_certificate() -> None:
+    from consilium.courses.models import Enrolment
+    from consilium.courses.signals import course_completed
 
     enrolment = completed()
-    for path in settings.COURSE_COMPLETION_HANDLERS:
-        import_string(path).enqueue(enrolment_id=enrolment.pk)
+    course_completed.send(sender=Enrolment, enrolment_id=enrolment.pk)
     assert Certificate.objects.get().enrolment == enrolment
+
+
+def test_the_course_statistics_count_certificates_through_the_signal() -> None:
+    from consilium.courses.models import Course, StatsScope, YearStats
+    from consilium.courses.services import stats
+    from consilium.courses.signals import certificates_per_course_year
+
+    enrolment = completed()
+    year = enrolment.completed_at.year
+    assert certificates_per_course_year(Course, enrolment.course_id, year) == 0
+    services.certificate_issue(enrolment=enrolment)
+    assert certificates_per_course_year(Course, enrolment.course_id, year) == 1
+    stats.refresh_course_year(course_id=enrolment.course_id, year=year)
+    row = YearStats.objects.get(scope=StatsScope.COURSE, scope_id=enrolment.course_id, year=year)
+    assert row.certificates == 1
