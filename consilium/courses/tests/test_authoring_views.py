@@ -6,14 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, member
+from consilium.core.testing import InstitutionFactory, assert_queries_constant, member
 from consilium.courses import testing
 from consilium.courses.models import (
     Course,
@@ -76,15 +74,14 @@ def test_authored_list_filters_and_counts_queries(school, author):
     response = client.get(reverse("courses:authored") + "?status=draft")
     assert b"Published one" not in response.content
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("courses:authored")).status_code == 200
-        return len(ctx.captured_queries)
+    def fetch() -> None:
+        assert client.get(reverse("courses:authored")).status_code == 200
 
-    one = count()
-    for _ in range(20):
-        testing.course(owner=school, titles={"en": "Another", "ru": "Другой"})
-    assert count() == one
+    def add_rows() -> None:
+        for _ in range(20):
+            testing.course(owner=school, titles={"en": "Another", "ru": "Другой"})
+
+    assert_queries_constant(fetch, add_rows)
 
 
 def test_create_course_page(school, author):
@@ -415,17 +412,15 @@ def test_review_queue_page_query_count(school, author, methodologist):
         course = draft(school)
         reviewing.review_submit(course=course, reviewer=methodologist, by=author)
 
+    def fetch() -> None:
+        assert client.get(reverse("courses:review_queue")).status_code == 200
+
+    def add_rows() -> None:
+        for _ in range(19):
+            add()
+
     add()
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("courses:review_queue")).status_code == 200
-        return len(ctx.captured_queries)
-
-    one = count()
-    for _ in range(19):
-        add()
-    assert count() == one
+    assert_queries_constant(fetch, add_rows)
     assert login(author).get(reverse("courses:review_queue")).status_code == 403
 
 

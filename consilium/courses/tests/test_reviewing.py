@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from consilium.core.models import ContentVersion
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, member
+from consilium.core.testing import InstitutionFactory, assert_queries_constant, member
 from consilium.courses import testing
 from consilium.courses.models import (
     Course,
@@ -217,39 +217,26 @@ def _queue_rows(n, school, author, methodologist):
 
 
 def test_review_queue_query_count(school, author, methodologist):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    def fetch() -> None:
+        rows = list(selectors.review_queue(methodologist)[:20])
+        [selectors.variant_title(r.course) for r in rows]
 
     _queue_rows(1, school, author, methodologist)
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            rows = list(selectors.review_queue(methodologist)[:20])
-            [selectors.variant_title(r.course) for r in rows]
-        return len(ctx.captured_queries)
-
-    one = count()
-    _queue_rows(19, school, author, methodologist)
-    assert count() == one
+    assert_queries_constant(fetch, lambda: _queue_rows(19, school, author, methodologist))
 
 
 def test_authored_query_count(school, author):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    def fetch() -> None:
+        rows = list(selectors.authored_courses(author)[:20])
+        [(selectors.variant_title(c), c.owner.display_short, c.discipline.name) for c in rows]
+
+    def add_rows() -> None:
+        for _ in range(19):
+            testing.course(owner=school, titles={"en": "A", "kk": "Ә"})
 
     testing.course(owner=school, titles={"en": "A", "kk": "Ә"})
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            rows = list(selectors.authored_courses(author)[:20])
-            [(selectors.variant_title(c), c.owner.display_short, c.discipline.name) for c in rows]
-        return len(ctx.captured_queries)
-
-    count()  # the first call reads the author's roles once and keeps them on the user
-    one = count()
-    for _ in range(19):
-        testing.course(owner=school, titles={"en": "A", "kk": "Ә"})
-    assert count() == one
+    # warm_up: the first call reads the author's roles once and keeps them on the user.
+    assert_queries_constant(fetch, add_rows, warm_up=True)
     assert len(list(selectors.authored_courses(author, status="draft"))) == 0
     assert selectors.authored_courses(member(Role.TEACHER, school)).count() == 0
     assert Module.objects.count() == 40

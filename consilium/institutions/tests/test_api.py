@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from consilium.accounts.services import api_token_create
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, member
+from consilium.core.testing import InstitutionFactory, assert_queries_constant, get_ok, member
 from consilium.institutions.models import Institution
 
 pytestmark = pytest.mark.django_db
@@ -145,25 +145,18 @@ def test_members_endpoint_hides_people_from_strangers() -> None:
 
 
 def test_members_list_query_count_does_not_grow() -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     institution = InstitutionFactory()
     admin = member(Role.INSTITUTION_ADMIN, institution)
     _t, raw = api_token_create(user=admin, name="x")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    url = f"/api/v1/institutions/{institution.pk}/members"
+    fetch = get_ok(client, f"/api/v1/institutions/{institution.pk}/members")
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
+    def add_rows() -> None:
+        for _ in range(19):
+            member(Role.TEACHER, institution)
 
-    count()  # the first request also records when the token was last used
-    one = count()
-    for _ in range(19):
-        member(Role.TEACHER, institution)
-    assert count() == one
+    # warm_up: the first request also records when the token was last used.
+    assert_queries_constant(fetch, add_rows, warm_up=True)
 
 
 json_values = st.recursive(

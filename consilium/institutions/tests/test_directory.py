@@ -1,11 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, member
+from consilium.core.testing import InstitutionFactory, assert_queries_constant, get_ok, member
 from consilium.institutions import services
 from consilium.institutions.models import Institution
 
@@ -137,26 +135,20 @@ def test_detail_shows_people_only_to_those_allowed(client) -> None:
     assert "Visible Teacher" in client.get(page).content.decode()
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_list_page_query_count_does_not_grow_with_rows(client) -> None:
     parent = InstitutionFactory(name_en="Parent")
     InstitutionFactory(parent=parent)
-    url = reverse("institutions:list")
-    one = _queries(client, url)
-    InstitutionFactory.create_batch(19, parent=parent)
-    assert _queries(client, url) == one
+    assert_queries_constant(
+        get_ok(client, reverse("institutions:list")),
+        lambda: InstitutionFactory.create_batch(19, parent=parent),
+    )
 
 
 def test_api_list_query_count_does_not_grow_with_rows(client) -> None:
     InstitutionFactory()
-    one = _queries(client, "/api/v1/institutions/")
-    InstitutionFactory.create_batch(19)
-    assert _queries(client, "/api/v1/institutions/") == one
+    assert_queries_constant(
+        get_ok(client, "/api/v1/institutions/"), lambda: InstitutionFactory.create_batch(19)
+    )
 
 
 def test_detail_query_count_does_not_grow_with_people(client) -> None:
@@ -164,9 +156,11 @@ def test_detail_query_count_does_not_grow_with_people(client) -> None:
     admin = member(Role.INSTITUTION_ADMIN, institution)
     InstitutionFactory(parent=institution)
     client.force_login(admin)
-    url = reverse("institutions:detail", args=[institution.pk])
-    one = _queries(client, url)
-    for _ in range(19):
-        member(Role.TEACHER, institution)
-        InstitutionFactory(parent=institution)
-    assert _queries(client, url) == one
+
+    def add_rows() -> None:
+        for _ in range(19):
+            member(Role.TEACHER, institution)
+            InstitutionFactory(parent=institution)
+
+    fetch = get_ok(client, reverse("institutions:detail", args=[institution.pk]))
+    assert_queries_constant(fetch, add_rows)

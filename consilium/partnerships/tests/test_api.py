@@ -13,16 +13,14 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.db.models import F
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consilium.accounts.models import User
 from consilium.accounts.services import api_token_create
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, member
+from consilium.core.testing import InstitutionFactory, assert_queries_constant, get_ok, member
 from consilium.institutions.models import Institution, InstitutionKind
 from consilium.partnerships import api as partnerships_api
 from consilium.partnerships import selectors, services
@@ -207,16 +205,14 @@ def test_programme_list_queries_do_not_grow(s: Setting) -> None:
     client = s.client()
     client.get(f"{BASE}/programmes/")  # the token's first use is recorded once
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(f"{BASE}/programmes/", {"limit": 50}).status_code == 200
-        return len(ctx)
+    def add_rows() -> None:
+        for number in range(19):
+            owner = InstitutionFactory(kind=InstitutionKind.MINISTRY)
+            services.programme_create(
+                owner=owner, titles={"en": f"P{number}"}, starts_on=date.today()
+            )
 
-    one = queries()
-    for number in range(19):
-        owner = InstitutionFactory(kind=InstitutionKind.MINISTRY)
-        services.programme_create(owner=owner, titles={"en": f"P{number}"}, starts_on=date.today())
-    assert queries() == one
+    assert_queries_constant(get_ok(client, f"{BASE}/programmes/", {"limit": 50}), add_rows)
 
 
 def test_a_ministry_admin_sets_up_programmes_only_for_their_ministry(s: Setting) -> None:
@@ -435,27 +431,22 @@ def test_the_list_queries_do_not_grow_with_the_agreements(s: Setting) -> None:
     s.agreement(programme=s.programme, forms=["mentoring", "research"])
     client.get(f"{BASE}/agreements/")  # the token's first use is recorded once
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(f"{BASE}/agreements/", {"limit": 50})
-            assert response.status_code == 200
-        return len(ctx)
+    def add_rows() -> None:
+        for number in range(19):
+            third = InstitutionFactory()
+            s.agreement(
+                titles={"en": f"Agreement {number}"},
+                programme=s.programme,
+                forms=["mentoring"],
+                parties=[
+                    services.PartyData(institution=s.own, role="domestic"),
+                    services.PartyData(institution=s.partner, role="foreign"),
+                    services.PartyData(institution=third, role="partner"),
+                ],
+            )
 
-    one = queries()
-    for number in range(19):
-        third = InstitutionFactory()
-        s.agreement(
-            titles={"en": f"Agreement {number}"},
-            programme=s.programme,
-            forms=["mentoring"],
-            parties=[
-                services.PartyData(institution=s.own, role="domestic"),
-                services.PartyData(institution=s.partner, role="foreign"),
-                services.PartyData(institution=third, role="partner"),
-            ],
-        )
-    assert client.get(f"{BASE}/agreements/", {"limit": 50}).json()["count"] == 20
-    assert queries() == one
+    fetch = get_ok(client, f"{BASE}/agreements/", {"limit": 50})
+    assert assert_queries_constant(fetch, add_rows).result.json()["count"] == 20
 
 
 def test_network(s: Setting) -> None:

@@ -4,12 +4,16 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, UserFactory, member
+from consilium.core.testing import (
+    InstitutionFactory,
+    UserFactory,
+    assert_queries_constant,
+    get_ok,
+    member,
+)
 from consilium.partnerships.models import Agreement, Document
 from consilium.partnerships.tests.factories import coordinators, make_agreement
 
@@ -266,12 +270,6 @@ def test_ending_soon_filter(client) -> None:
     assert [a.title for a in page.context["page"].object_list] == ["Ends soon"]
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize(
     "name", ["partnerships:agreement_list", "partnerships:network", "partnerships:programme_list"]
 )
@@ -283,16 +281,17 @@ def test_list_query_counts_do_not_grow(client, name) -> None:
         owner=InstitutionFactory(kind="ministry"), titles={"en": "P0"}, starts_on=date(2016, 1, 1)
     )
     make_agreement(programme=programme)
-    url = reverse(name)
-    one = _count(client, url)
-    for n in range(19):
-        p = services.programme_create(
-            owner=InstitutionFactory(kind="ministry"),
-            titles={"en": f"P{n + 1}"},
-            starts_on=date(2016, 1, 1),
-        )
-        make_agreement(programme=p)
-    assert _count(client, url) == one
+
+    def add_rows() -> None:
+        for n in range(19):
+            p = services.programme_create(
+                owner=InstitutionFactory(kind="ministry"),
+                titles={"en": f"P{n + 1}"},
+                starts_on=date(2016, 1, 1),
+            )
+            make_agreement(programme=p)
+
+    assert_queries_constant(get_ok(client, reverse(name)), add_rows)
 
 
 def test_programme_report_query_count_does_not_grow(client) -> None:
@@ -308,12 +307,13 @@ def test_programme_report_query_count_does_not_grow(client) -> None:
         services.work_item_add(agreement=a, kind="result", title="R", period="2016")
         services.recommendation_add(agreement=a, text="Do")
 
+    def add_rows() -> None:
+        for _ in range(19):
+            add()
+
     add()
     url = reverse("partnerships:programme_report", args=[programme.pk])
-    one = _count(client, url)
-    for _ in range(19):
-        add()
-    assert _count(client, url) == one
+    assert_queries_constant(get_ok(client, url), add_rows)
 
 
 def test_export_csv_respects_filters_and_visibility(client) -> None:
