@@ -100,7 +100,6 @@ class DemoCourse:
     modules: list[Lessons]
     outcome: str  # "published", "in_review" or "draft"
     co_authors: tuple[str, ...] = ()
-    video: str = ""
 
 
 PERSONALISATION = [
@@ -180,7 +179,6 @@ COURSES = [
         },
         modules=PERSONALISATION,
         outcome="published",
-        video="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
     ),
     DemoCourse(
         owner="kaznmu",
@@ -408,13 +406,6 @@ def _write(spec: DemoCourse, institutions: dict[str, Any], users: dict[str, User
             authoring.lesson_add(
                 module=module, by=by, kind=LessonKind.TEXT, data=LessonData(lesson_title, text)
             )
-        if spec.video and block is spec.modules[0]:
-            authoring.lesson_add(
-                module=module,
-                by=by,
-                kind=LessonKind.VIDEO,
-                data=LessonData("Видеолекция", video_url=spec.video, required=False),
-            )
         if block.quiz:
             lesson = authoring.lesson_add(
                 module=module, by=by, kind=LessonKind.QUIZ, data=LessonData("Тест")
@@ -532,7 +523,8 @@ def _history(courses: list[Course], today: date) -> None:
                         course=course,
                         learner=learner,
                         variant=rng.choice(variants),
-                        status=EnrolmentStatus.COMPLETED if done else EnrolmentStatus.ACTIVE,
+                        # The runs ended years ago: who did not finish dropped out.
+                        status=EnrolmentStatus.COMPLETED if done else EnrolmentStatus.WITHDRAWN,
                         enrolled_at=at,
                         completed_at=datetime.combine(
                             run.ends_on or run.starts_on, datetime.min.time(), tzinfo=UTC
@@ -550,7 +542,9 @@ def _history(courses: list[Course], today: date) -> None:
     VisitMark.objects.bulk_create(marks, ignore_conflicts=True)
     Enrolment.objects.bulk_create(enrolments, ignore_conflicts=True)
     for run in Run.objects.filter(course__in=courses):
-        Run.objects.filter(pk=run.pk).update(enrolled=run.enrolments.count())
+        Run.objects.filter(pk=run.pk).update(
+            enrolled=run.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).count()
+        )
     stats.close_visit_day(today - timedelta(days=1))
 
 

@@ -54,6 +54,18 @@ def test_demo_course_bank_from_seed_004() -> None:
     assert network[2020].visitors >= 30 * network[2019].visitors  # the seed's forty-fold growth
     assert network[2020].certificates == Certificate.objects.filter(issued_at__year=2020).count()
     assert network[2020].certificates > 0
+    # Learners of runs that ended long ago finished or dropped out; none is still learning.
+    from django.utils import timezone
+
+    from consilium.courses.models import Enrolment, EnrolmentStatus, LessonKind
+
+    ended = Enrolment.objects.filter(run__ends_on__lt=timezone.localdate())
+    assert ended.exists()
+    assert not ended.filter(status=EnrolmentStatus.ACTIVE).exists()
+    for run in Run.objects.all():
+        assert run.enrolled == run.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).count()
+    # No video unrelated to the course is embedded.
+    assert not sechenov.variants.filter(modules__lessons__kind=LessonKind.VIDEO).exists()
     courses, runs = Course.objects.count(), Run.objects.count()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Course.objects.count(), Run.objects.count()) == (courses, runs)
