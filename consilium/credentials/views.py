@@ -16,7 +16,6 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -205,8 +204,6 @@ def institution_list(request: HttpRequest, pk: int) -> HttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
     form, rows = _filtered(request, institution)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "credentials/institution_list.html",
@@ -214,9 +211,6 @@ def institution_list(request: HttpRequest, pk: int) -> HttpResponse:
             "institution": institution,
             "form": form,
             "page": page,
-            "query": query.urlencode(),
-            "export_url": reverse("certificates:institution_export", args=[pk])
-            + (f"?{query.urlencode()}" if query else ""),
         },
     )
 

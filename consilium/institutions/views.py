@@ -50,12 +50,6 @@ def _invitation_institution(request: HttpRequest, pk: int, invitation: int) -> I
     return institution
 
 
-def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @requires("directory.view")
 @cached_for_anonymous("directory")
 def institution_list(request: HttpRequest) -> HttpResponse:
@@ -68,7 +62,6 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         "filter": flt,
         "kinds": InstitutionKind.choices,
         "countries": COUNTRIES,
-        "query_string": _without_page(request),
     }
     partial = getattr(request, "htmx", False)
     template = "institutions/_results.html" if partial else "institutions/list.html"

@@ -105,12 +105,6 @@ def _detail_url(pk: int) -> str:
     return reverse("partnerships:agreement_detail", args=[pk])
 
 
-def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- agreements list and exports ---------------------------------------------------------
 
 
@@ -125,7 +119,6 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filter": flt,
-        "query_string": _without_page(request),
         "programmes": Programme.objects.order_by("-starts_on"),
         "kinds": AgreementKind.choices,
         "statuses": AgreementStatus.choices,

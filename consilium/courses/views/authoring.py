@@ -169,7 +169,6 @@ def authored(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status if status in CourseStatus.values else "",
             "statuses": CourseStatus.choices,
-            "query": f"status={status}" if status in CourseStatus.values else "",
         },
     )
 

@@ -44,12 +44,6 @@ def _course(request: HttpRequest, pk: int, **_kwargs: Any) -> Course:
     return course
 
 
-def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- catalog -----------------------------------------------------------------------------
 
 
@@ -64,7 +58,6 @@ def catalog(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filter": flt,
-        "query_string": _without_page(request),
         "institution_options": _institution_options(flt.institution),
         "disciplines": Discipline.objects.all(),
         "languages": selectors.LANGUAGE_CHOICES,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -98,7 +97,6 @@ def course_stats(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": _chart(years),
             "page": page,
             "q": query,
-            "query": urlencode({"q": query}) if query else "",
         },
     )
 
