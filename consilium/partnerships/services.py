@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -21,6 +20,8 @@ from consilium.core import uploads
 from consilium.core.services import read_only, service
 from consilium.institutions.models import Institution
 from consilium.partnerships import lifecycle
+from consilium.partnerships.approvals import current_version as current_version
+from consilium.partnerships.approvals import missing_approvals as missing_approvals
 from consilium.partnerships.models import (
     Agreement,
     AgreementForm,
@@ -520,11 +521,6 @@ def agreement_edit(
     )
 
 
-@read_only
-def current_version(agreement: Agreement) -> AgreementVersion | None:
-    return agreement.versions.order_by("-number").first()
-
-
 @service(bumps=[CONTENT])
 def agreement_approve(
     *, agreement: Agreement, party: AgreementParty, by: User, version_number: int
@@ -548,60 +544,7 @@ def agreement_approve(
     return approval
 
 
-@read_only
-def missing_approvals(agreement: Agreement) -> list[AgreementParty]:
-    """Parties that have not approved the current version."""
-    version = current_version(agreement)
-    parties = list(agreement.parties.select_related("institution"))
-    if version is None:
-        return parties
-    approved = set(
-        version.approvals.filter(content_hash=version.content_hash).values_list(
-            "party_id", flat=True
-        )
-    )
-    return [p for p in parties if p.pk not in approved]
-
-
 # --- the lifecycle -----------------------------------------------------------------------
-
-
-def _rule_signed(agreement: Agreement, data: dict[str, Any]) -> None:
-    missing = missing_approvals(agreement)
-    if missing:
-        raise ValidationError(
-            _("Every party must approve the same version before signing; waiting for: %(names)s.")
-            % {"names": ", ".join(str(p.institution) for p in missing)}
-        )
-    signed_on = data.get("signed_on")
-    if not signed_on:
-        raise ValidationError({"signed_on": [_("Give the date of signing.")]})
-    if signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": [_("The date of signing cannot be in the future.")]})
-    agreement.signed_on = signed_on
-
-
-def _rule_active(agreement: Agreement, data: dict[str, Any]) -> None:
-    if not agreement.valid_from:
-        agreement.valid_from = agreement.signed_on or timezone.localdate()
-
-
-def _rule_expired(agreement: Agreement, data: dict[str, Any]) -> None:
-    if not agreement.valid_until or agreement.valid_until >= timezone.localdate():
-        raise ValidationError(_("An agreement expires only after its end date."))
-
-
-def _rule_terminated(agreement: Agreement, data: dict[str, Any]) -> None:
-    if not (data.get("note") or "").strip():
-        raise ValidationError({"note": [_("Say why the agreement is terminated.")]})
-
-
-RULES: dict[str, Callable[[Agreement, dict[str, Any]], None]] = {
-    AgreementStatus.SIGNED: _rule_signed,
-    AgreementStatus.ACTIVE: _rule_active,
-    AgreementStatus.EXPIRED: _rule_expired,
-    AgreementStatus.TERMINATED: _rule_terminated,
-}
 
 
 @service(bumps=[CONTENT])
@@ -610,17 +553,8 @@ def agreement_transition(
 ) -> Agreement:
     data = data or {}
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if to not in lifecycle.allowed(locked.status):
-        labels = dict(AgreementStatus.choices)
-        raise ValidationError(
-            _("An agreement that is %(current)s cannot become %(target)s.")
-            % {"current": labels.get(locked.status, locked.status), "target": labels.get(to, to)}
-        )
-    if to == AgreementStatus.RENEWED:
-        raise ValidationError(_("Use “Renew” to create the renewed agreement."))
-    rule = RULES.get(to)
-    if rule is not None:
-        rule(locked, data)
+    # The table refuses a step it lacks; the step's guard checks its rule (lifecycle.py).
+    lifecycle.MACHINE.check(locked.status, to, agreement=locked, data=data)
     previous = locked.status
     locked.status = to
     locked.save()
@@ -640,7 +574,7 @@ def agreement_renew(
 ) -> Agreement:
     """Mark an active or expired agreement renewed and open its successor as a draft."""
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if AgreementStatus.RENEWED not in lifecycle.allowed(locked.status):
+    if not lifecycle.MACHINE.can(locked.status, AgreementStatus.RENEWED):
         raise ValidationError(_("Only an active or expired agreement can be renewed."))
     content = content_of(locked)
     successor = agreement_create(

@@ -38,14 +38,7 @@ from consilium.notifications.services import notify
 
 
 def _transition(course: Course, to: str) -> None:
-    if to not in review.allowed(course.status):
-        raise ValidationError(
-            _("A course that is %(status)s cannot become %(new)s.")
-            % {
-                "status": course.get_status_display().lower(),
-                "new": CourseStatus(to).label.lower(),
-            }
-        )
+    review.MACHINE.check(course.status, to)
     course.status = to
 
 
