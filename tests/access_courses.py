@@ -21,9 +21,10 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
+from consilium.accounts.testing import UserFactory
 from consilium.core.roles import NETWORK_ROLES, Role
-from consilium.core.testing import InstitutionFactory, UserFactory
 from consilium.institutions.models import Institution, Membership
+from consilium.institutions.testing import InstitutionFactory
 
 
 @dataclass

@@ -23,11 +23,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from consilium.accounts.testing import UserFactory
 from consilium.api import api
 from consilium.core.roles import NETWORK_ROLES, Role
-from consilium.core.testing import InstitutionFactory, UserFactory
 from consilium.institutions import services
 from consilium.institutions.models import Institution, InstitutionKind, Invitation, Membership
+from consilium.institutions.testing import InstitutionFactory
 from tests import access_courses
 from tests.access_courses import (
     assigned_reader,

@@ -1,4 +1,5 @@
-"""Factories and helpers shared by the test suites of every app."""
+"""Helpers shared by the test suites of every app (the factories of people and institutions
+are in ``accounts/testing.py`` and ``institutions/testing.py``)."""
 
 from __future__ import annotations
 
@@ -6,68 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import factory
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-
-from consilium.accounts.models import User
-from consilium.core.roles import Role
-from consilium.core.text import search_document, search_key
-from consilium.institutions.models import Institution, InstitutionKind, Membership
-
-PASSWORD = "correct-horse-battery"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
-
-
-class InstitutionFactory(factory.django.DjangoModelFactory):
-    """Rows as the services would write them (keys computed), for fast test set-up."""
-
-    class Meta:
-        model = Institution
-        skip_postgeneration_save = True
-
-    kind = InstitutionKind.UNIVERSITY
-    country = "KZ"
-    name_en = factory.Sequence(lambda n: f"Test Medical University {n}")
-    name_ru = factory.Sequence(lambda n: f"Тестовый медицинский университет {n}")
-    city_en = "Almaty"
-
-    @factory.lazy_attribute
-    def name_key(self) -> str:
-        return search_key(self.name_en)
-
-    @factory.lazy_attribute
-    def search_text(self) -> str:
-        return search_document(self.name_en, self.name_ru)
-
-    @factory.post_generation
-    def _search_words(obj, create, extracted, **kwargs):
-        if create:
-            from consilium.institutions.services import rebuild_search_words
-
-            rebuild_search_words([obj])  # type: ignore[list-item]
-
-
-def member(role: str, institution: Institution | None = None, **user_fields: object) -> User:
-    """A new user holding ``role`` at ``institution`` (a new one when not given)."""
-    user = UserFactory(**user_fields)
-    Membership.objects.create(user=user, institution=institution or InstitutionFactory(), role=role)
-    return user
 
 
 @dataclass(frozen=True)
@@ -159,13 +101,8 @@ def run_concurrently(*calls: Callable[[], Any], timeout: float = 60) -> list[Any
 
 
 __all__ = [
-    "PASSWORD",
     "ConstantQueries",
-    "InstitutionFactory",
-    "Role",
-    "UserFactory",
     "assert_queries_constant",
     "get_ok",
-    "member",
     "run_concurrently",
 ]

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from consilium.core.testing import InstitutionFactory
 from consilium.courses.models import (
     Choice,
     Course,
@@ -21,6 +20,7 @@ from consilium.courses.models import (
     Quiz,
     Run,
 )
+from consilium.institutions.testing import InstitutionFactory
 
 
 def discipline(code: str = "public-health") -> Discipline:

@@ -18,12 +18,14 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from consilium.core.testing import PASSWORD, InstitutionFactory, Role, UserFactory, member
+from consilium.accounts.testing import PASSWORD, UserFactory
+from consilium.core.roles import Role
 from consilium.courses import testing
 from consilium.courses.models import Course, Enrolment, EnrolmentStatus
 from consilium.courses.services import learning
 from consilium.credentials.models import Certificate, CertificateStatus
 from consilium.credentials.services import public_url
+from consilium.institutions.testing import InstitutionFactory, member
 
 from .helpers import html_lang, in_language, mark_lesson_done, pass_quiz, sign_in, snap
 

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from consilium.accounts.testing import PASSWORD
 from consilium.core import public_cache
-from consilium.core.testing import PASSWORD, InstitutionFactory, Role, member
+from consilium.core.roles import Role
 from consilium.courses import testing
 from consilium.courses.models import (
     Choice,
@@ -34,6 +35,7 @@ from consilium.courses.services.authoring import rebuild_search, refresh_next_st
 from consilium.courses.services.reviewing import review_submit
 from consilium.courses.versions import CATALOG
 from consilium.credentials.models import Certificate
+from consilium.institutions.testing import InstitutionFactory, member
 
 from .helpers import html_lang, in_language, mark_lesson_done, pass_quiz, sign_in, snap
 

@@ -15,7 +15,8 @@ from playwright.sync_api import Page, expect
 
 from consilium.accounts import services as account_services
 from consilium.accounts.models import User
-from consilium.core.testing import PASSWORD, member
+from consilium.accounts.testing import PASSWORD
+from consilium.institutions.testing import member
 from consilium.partnerships.demo import PAIRS, PROGRAMME_TITLE
 from consilium.partnerships.models import (
     Agreement,

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from consilium.accounts.models import ApiToken, User
 from consilium.accounts.services import api_token_authenticate, api_token_create, hash_token
-from consilium.core.testing import PASSWORD, UserFactory
+from consilium.accounts.testing import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/sign-in/"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from consilium.accounts.models import User
-from consilium.core.testing import UserFactory
+from consilium.accounts.testing import UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/accounts/sign-up/"

@@ -11,9 +11,9 @@ from django.template import engines
 from django.test import RequestFactory
 from django.utils import translation
 
+from consilium.accounts.testing import UserFactory
 from consilium.core import public_cache
 from consilium.core.person_cache import PLACEHOLDER, bump_people, cached_per_person
-from consilium.core.testing import UserFactory
 
 pytestmark = pytest.mark.django_db
 

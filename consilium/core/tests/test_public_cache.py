@@ -4,9 +4,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from consilium.accounts.testing import UserFactory
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, UserFactory, member
 from consilium.institutions import services
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 

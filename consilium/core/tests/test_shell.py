@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from consilium.core.testing import InstitutionFactory
+from consilium.institutions.testing import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 LANGS = ["en", "ru", "uk", "kk"]
@@ -58,7 +58,7 @@ def test_500_page_is_friendly(client) -> None:
 
 
 def test_403_page_is_rendered_with_the_shell(client) -> None:
-    from consilium.core.testing import UserFactory
+    from consilium.accounts.testing import UserFactory
 
     client.force_login(UserFactory())
     response = client.get(reverse("institutions:create"))
@@ -138,7 +138,7 @@ def test_modules_add_sections_to_the_institution_page(client) -> None:
     try:
         url = reverse("institutions:detail", args=[institution.pk])
         assert "Section for" not in client.get(url).content.decode()
-        from consilium.core.testing import UserFactory
+        from consilium.accounts.testing import UserFactory
 
         client.force_login(UserFactory())
         assert f"Section for {institution.pk}" in client.get(url).content.decode()

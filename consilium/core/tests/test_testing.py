@@ -2,8 +2,9 @@
 
 import pytest
 
-from consilium.core.testing import InstitutionFactory, assert_queries_constant
+from consilium.core.testing import assert_queries_constant
 from consilium.institutions.models import Institution
+from consilium.institutions.testing import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 

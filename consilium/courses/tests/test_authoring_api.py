@@ -13,9 +13,10 @@ from django.utils import timezone
 from consilium.accounts.models import User
 from consilium.accounts.services import api_token_create
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, assert_queries_constant, member
+from consilium.core.testing import assert_queries_constant
 from consilium.courses import testing
 from consilium.courses.models import Course, CourseStatus, Review, RubricCriterion, Run
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from consilium.core.models import ContentVersion
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, member
 from consilium.core.text import search_key
 from consilium.courses import testing
 from consilium.courses.models import (
@@ -34,6 +33,7 @@ from consilium.courses.models import (
 )
 from consilium.courses.services import authoring as services
 from consilium.institutions.models import Membership
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 

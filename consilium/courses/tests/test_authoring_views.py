@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, assert_queries_constant, member
+from consilium.core.testing import assert_queries_constant
 from consilium.courses import testing
 from consilium.courses.models import (
     Course,
@@ -25,6 +25,7 @@ from consilium.courses.models import (
     Verdict,
 )
 from consilium.courses.services import reviewing
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -425,7 +426,7 @@ def test_review_queue_page_query_count(school, author, methodologist):
 
 
 def test_admin_lists_courses_read_only_and_rubric(school):
-    from consilium.core.testing import UserFactory
+    from consilium.accounts.testing import UserFactory
 
     admin_user = UserFactory(is_staff=True, is_superuser=True)
     course = draft(school)

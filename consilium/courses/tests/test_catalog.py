@@ -13,18 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from consilium.core.testing import (
-    InstitutionFactory,
-    Role,
-    UserFactory,
-    assert_queries_constant,
-    get_ok,
-    member,
-)
+from consilium.accounts.testing import UserFactory
+from consilium.core.roles import Role
+from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.core.text import document_words
 from consilium.courses import testing
 from consilium.courses.models import Course, CourseSearchWord, CourseStatus, Run
 from consilium.courses.selectors.catalog import CatalogFilter, catalog
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 CATALOG = "/courses/"

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from consilium.core.testing import UserFactory, run_concurrently
+from consilium.accounts.testing import UserFactory
+from consilium.core.testing import run_concurrently
 from consilium.courses import testing
 from consilium.courses.models import Enrolment, EnrolmentStatus, Run
 from consilium.courses.services import learning

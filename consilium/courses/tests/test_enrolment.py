@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from consilium.accounts.services import api_token_create
-from consilium.core.testing import UserFactory
+from consilium.accounts.testing import UserFactory
 from consilium.courses import testing
 from consilium.courses.models import CourseStatus, Enrolment, EnrolmentStatus, Run
 from consilium.courses.services.learning import enrol, withdraw

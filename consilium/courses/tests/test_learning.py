@@ -11,7 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from consilium.accounts.services import api_token_create
-from consilium.core.testing import Role, UserFactory, assert_queries_constant, get_ok, member
+from consilium.accounts.testing import UserFactory
+from consilium.core.roles import Role
+from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.courses import signals, testing
 from consilium.courses.models import (
     Choice,
@@ -25,6 +27,7 @@ from consilium.courses.models import (
     QuizAttempt,
 )
 from consilium.courses.services import learning
+from consilium.institutions.testing import member
 
 pytestmark = pytest.mark.django_db
 

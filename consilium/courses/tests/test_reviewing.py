@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from consilium.core.models import ContentVersion
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, assert_queries_constant, member
+from consilium.core.testing import assert_queries_constant
 from consilium.courses import testing
 from consilium.courses.models import (
     Course,
@@ -20,6 +20,7 @@ from consilium.courses.models import (
 )
 from consilium.courses.selectors import authoring as selectors
 from consilium.courses.services import reviewing
+from consilium.institutions.testing import InstitutionFactory, member
 from consilium.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from consilium.core.testing import InstitutionFactory, UserFactory
+from consilium.accounts.testing import UserFactory
 from consilium.courses import signals, tasks, testing
 from consilium.courses.models import (
     CourseStatus,
@@ -19,6 +19,7 @@ from consilium.courses.models import (
     YearStats,
 )
 from consilium.courses.services import stats
+from consilium.institutions.testing import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,17 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from consilium.accounts.testing import UserFactory
 from consilium.core.roles import Role
-from consilium.core.testing import (
-    InstitutionFactory,
-    UserFactory,
-    assert_queries_constant,
-    get_ok,
-    member,
-)
+from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.courses import testing
 from consilium.courses.models import Course, Enrolment, StatsScope, YearStats
 from consilium.courses.selectors import stats
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 THIS_YEAR = timezone.localdate().year

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from consilium.core.testing import UserFactory
+from consilium.accounts.testing import UserFactory
 from consilium.courses.models import Course, Enrolment, EnrolmentStatus
 from consilium.courses.testing import course as make_course
 

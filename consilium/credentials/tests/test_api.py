@@ -11,9 +11,11 @@ import pytest
 from django.test import Client
 
 from consilium.accounts.services import api_token_create
-from consilium.core.testing import Role, UserFactory, member
+from consilium.accounts.testing import UserFactory
+from consilium.core.roles import Role
 from consilium.credentials import services
 from consilium.credentials.models import Certificate, CertificateStatus
+from consilium.institutions.testing import member
 
 from .factories import completed
 

@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from pyld import jsonld as pyld_jsonld
 
-from consilium.core.testing import InstitutionFactory, UserFactory, run_concurrently
+from consilium.accounts.testing import UserFactory
+from consilium.core.testing import run_concurrently
 from consilium.courses.models import EnrolmentStatus
 from consilium.courses.testing import course as make_course
 from consilium.credentials import keys, services
@@ -26,6 +27,7 @@ from consilium.credentials.models import Certificate, CertificateStatus, Signing
 from consilium.credentials.selectors import certificates_per_course_year
 from consilium.credentials.status_list import StatusList as Bitstring
 from consilium.credentials.verification import Outcome, verify_code, verify_credential
+from consilium.institutions.testing import InstitutionFactory
 
 from .factories import completed
 

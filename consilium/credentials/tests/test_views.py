@@ -12,17 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from consilium.core.testing import (
-    InstitutionFactory,
-    Role,
-    UserFactory,
-    assert_queries_constant,
-    get_ok,
-    member,
-)
+from consilium.accounts.testing import UserFactory
+from consilium.core.roles import Role
+from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.courses.testing import course as make_course
 from consilium.credentials import services
 from consilium.credentials.models import Certificate, CertificateStatus
+from consilium.institutions.testing import InstitutionFactory, member
 
 from .factories import completed
 

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from consilium.accounts.services import api_token_create
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, assert_queries_constant, get_ok, member
+from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.institutions.models import Institution
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from consilium.accounts.models import User
+from consilium.accounts.testing import UserFactory
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, UserFactory, member, run_concurrently
+from consilium.core.testing import run_concurrently
 from consilium.institutions import services
 from consilium.institutions.models import Membership
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,9 +3,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, assert_queries_constant, get_ok, member
+from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.institutions import services
 from consilium.institutions.models import Institution
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 

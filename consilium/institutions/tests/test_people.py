@@ -5,9 +5,10 @@ from django.core import mail
 from django.urls import reverse
 
 from consilium.accounts.models import User
+from consilium.accounts.testing import PASSWORD, UserFactory
 from consilium.core.roles import Role
-from consilium.core.testing import PASSWORD, InstitutionFactory, UserFactory, member
 from consilium.institutions.models import Invitation, Membership
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 

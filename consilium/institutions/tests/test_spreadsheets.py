@@ -8,8 +8,8 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, member
 from consilium.institutions.models import Institution
+from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
 from consilium.accounts.models import User
-from consilium.core.testing import UserFactory
+from consilium.accounts.testing import UserFactory
 from consilium.notifications import selectors, services
 from consilium.notifications.models import Notification
 

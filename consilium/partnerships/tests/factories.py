@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, member
+from consilium.institutions.testing import InstitutionFactory, member
 from consilium.partnerships import services
 from consilium.partnerships.models import Agreement
 

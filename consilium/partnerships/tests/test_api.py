@@ -20,8 +20,9 @@ from django.utils import timezone
 from consilium.accounts.models import User
 from consilium.accounts.services import api_token_create
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, assert_queries_constant, get_ok, member
+from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.institutions.models import Institution, InstitutionKind
+from consilium.institutions.testing import InstitutionFactory, member
 from consilium.partnerships import api as partnerships_api
 from consilium.partnerships import selectors, services
 from consilium.partnerships.models import (

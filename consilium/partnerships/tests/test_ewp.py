@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from consilium.accounts.testing import UserFactory
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, UserFactory, member
 from consilium.institutions.models import Institution
+from consilium.institutions.testing import InstitutionFactory, member
 from consilium.partnerships import ewp
 from consilium.partnerships.models import Agreement
 from consilium.partnerships.tests.factories import make_agreement

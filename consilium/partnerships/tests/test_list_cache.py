@@ -8,10 +8,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from consilium.accounts.testing import UserFactory
 from consilium.core.roles import Role
-from consilium.core.testing import InstitutionFactory, UserFactory, member
 from consilium.institutions import services as institutions
 from consilium.institutions.models import Membership
+from consilium.institutions.testing import InstitutionFactory, member
 from consilium.notifications.services import mark_all_read, notify
 from consilium.partnerships import services
 from consilium.partnerships.tests.factories import make_agreement

@@ -11,16 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from consilium.accounts.testing import UserFactory
 from consilium.core.pdf import render_pdf
-from consilium.core.testing import (
-    InstitutionFactory,
-    Role,
-    UserFactory,
-    assert_queries_constant,
-    get_ok,
-    member,
-)
+from consilium.core.roles import Role
+from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.institutions.models import InstitutionKind
+from consilium.institutions.testing import InstitutionFactory, member
 from consilium.partnerships import services
 from consilium.partnerships.models import Agreement, Programme
 

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from consilium.core.testing import InstitutionFactory, Role, UserFactory, member
+from consilium.accounts.testing import UserFactory
+from consilium.core.roles import Role
 from consilium.institutions.models import Membership
+from consilium.institutions.testing import InstitutionFactory, member
 from consilium.notifications.models import Notification
 from consilium.partnerships import services as ps
 from consilium.partnerships import tasks

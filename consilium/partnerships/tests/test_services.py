@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from consilium.core.testing import InstitutionFactory
+from consilium.institutions.testing import InstitutionFactory
 from consilium.partnerships import services
 from consilium.partnerships.models import Agreement, AgreementParty, Document, Transition
 from consilium.partnerships.tests.factories import approve_all, make_agreement

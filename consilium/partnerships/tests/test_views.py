@@ -6,14 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from consilium.accounts.testing import UserFactory
 from consilium.core.roles import Role
-from consilium.core.testing import (
-    InstitutionFactory,
-    UserFactory,
-    assert_queries_constant,
-    get_ok,
-    member,
-)
+from consilium.core.testing import assert_queries_constant, get_ok
+from consilium.institutions.testing import InstitutionFactory, member
 from consilium.partnerships.models import Agreement, Document
 from consilium.partnerships.tests.factories import coordinators, make_agreement
 
