@@ -85,10 +85,10 @@ def make() -> dict[str, Any]:
     from django.db.models import Count
 
     from consilium.accounts.services import api_token_create
-    from consilium.core import access
     from consilium.core.roles import Role
     from consilium.institutions.models import Institution
     from consilium.partnerships.models import Agreement, Programme
+    from consilium.partnerships.policy import visible_agreements
 
     ministry = Institution.objects.filter(kind="ministry", country="KZ").order_by("id").first()
     university = (
@@ -114,14 +114,14 @@ def make() -> dict[str, Any]:
         "observer": {
             "cookie": sign_in(observer),
             "authorization": f"Bearer {raw}",
-            "sees": access.visible_agreements(observer).count(),
+            "sees": visible_agreements(observer).count(),
         },
         "coordinator": {
             "cookie": sign_in(coordinator),
             "institution": university.pk,
             "institution_name": str(university),
             "own": Agreement.objects.filter(parties__institution=university).count(),
-            "sees": access.visible_agreements(coordinator).count(),
+            "sees": visible_agreements(coordinator).count(),
         },
         "programme": programme["pk"] if programme else 0,
     }

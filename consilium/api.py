@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from consilium.core.api_auth import token_auth
+from consilium.accounts.api_auth import token_auth
 
 api = NinjaAPI(
     title="Consilium API",

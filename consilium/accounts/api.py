@@ -25,7 +25,7 @@ class MeOut(Schema):
 
 @router.get("", response=MeOut, summary="Who the token belongs to")
 def me(request: HttpRequest) -> dict[str, Any]:
-    access.require(request.user, "signed_in")
+    access.require(request.user, access.Perm.SIGNED_IN)
     user = request.user
     return {
         "id": user.pk,

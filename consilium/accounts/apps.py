@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "consilium.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from consilium.accounts import policy
+
+        policy.register()

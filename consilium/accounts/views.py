@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from consilium.accounts import services
@@ -17,6 +20,8 @@ from consilium.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from consilium.accounts.policy import Perm
+from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.http import safe_next, set_language_cookie
 from consilium.institutions.selectors import memberships_of_user
@@ -36,9 +41,9 @@ class SignInView(auth_views.LoginView):
         return response
 
 
-sign_in = requires("public")(SignInView.as_view())
-sign_out = requires("public")(auth_views.LogoutView.as_view())
-password_reset = requires("public")(
+sign_in = requires(access.Perm.PUBLIC)(SignInView.as_view())
+sign_out = requires(access.Perm.PUBLIC)(auth_views.LogoutView.as_view())
+password_reset = requires(access.Perm.PUBLIC)(
     auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         form_class=ResetRequestForm,
@@ -47,24 +52,24 @@ password_reset = requires("public")(
         success_url=reverse_lazy("accounts:password_reset_done"),
     )
 )
-password_reset_done = requires("public")(
+password_reset_done = requires(access.Perm.PUBLIC)(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
-password_reset_confirm = requires("public")(
+password_reset_confirm = requires(access.Perm.PUBLIC)(
     auth_views.PasswordResetConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html",
         form_class=NewPasswordForm,
         success_url=reverse_lazy("accounts:password_reset_complete"),
     )
 )
-password_reset_complete = requires("public")(
+password_reset_complete = requires(access.Perm.PUBLIC)(
     auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"
     )
 )
 
 
-@requires("public")
+@requires(access.Perm.PUBLIC)
 def sign_up(request: HttpRequest) -> HttpResponse:
     """Create an account and sign the person in, then go on where they were going."""
     target = safe_next(request, fallback="")
@@ -91,7 +96,37 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_up.html", {"form": form, "next": target})
 
 
-@requires("signed_in")
+def _no_response(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
+@csrf_exempt
+@require_POST
+@requires(access.Perm.PUBLIC)
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in person keeps the choice in the profile.
+
+    An anonymous visitor's switch only sets a cookie, so it needs no CSRF token (that keeps
+    public pages cacheable); a signed-in person's switch changes the profile and is checked.
+    """
+    user = request.user
+    if user.is_authenticated:
+        # The callback given must not be csrf_exempt, or the middleware would skip the check.
+        rejected = CsrfViewMiddleware(_no_response).process_view(request, _no_response, (), {})
+        if rejected is not None:
+            return rejected
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest("Unknown language")
+    if user.is_authenticated:
+        services.user_set_language(user=user, language=language)
+    translation.activate(language)
+    response = redirect(safe_next(request, fallback="/"))
+    set_language_cookie(response, language)
+    return response
+
+
+@requires(access.Perm.SIGNED_IN)
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +149,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("account.tokens")
+@requires(Perm.ACCOUNT_TOKENS)
 def tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
@@ -137,7 +172,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@requires("account.tokens")
+@requires(Perm.ACCOUNT_TOKENS)
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(request.user.api_tokens, pk=pk)  # type: ignore[union-attr]
     services.api_token_revoke(token=token)

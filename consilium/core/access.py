@@ -1,38 +1,71 @@
-"""The one access policy of Consilium.
+"""The one access policy of Consilium: its vocabulary, its generic rules and its registry.
 
 It answers two questions and nothing else answers them:
 
 * ``can(user, perm, obj)``: may this user do this (to this object)?
-* ``visible_*(user)``: which rows of a model may this user see?
+* ``visible(user, Model)`` (or the app's own scope, e.g. its policy's ``visible_agreements``):
+  which rows of a model may this user see?
+
+Core knows no app. Each app's ``policy.py`` declares its permissions as a ``StrEnum``, writes
+its rules and its visible-row scopes, and registers them here from its ``AppConfig.ready()``
+(``register_rules``, ``register_scope``); the directory registers the loader of the roles a
+person holds (``register_grants_loader``). Registering a rule under a name that is not a
+member of a permission enum, registering a name twice or leaving a member without a rule
+fails at start-up.
 
 Every view names the permission it requires with ``@requires`` (or declares itself public),
-every API endpoint calls ``require``, and every selector starts from a ``visible_*`` queryset.
-``tests/test_access_matrix.py`` walks all roles against all views and endpoints. Deny by default:
-a permission nobody wrote a rule for is refused.
+every API endpoint calls ``require``, and every selector starts from a visible-row scope.
+``tests/test_access_matrix.py`` walks all roles against all views and endpoints. Deny by
+default: a permission nobody registered a rule for is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from consilium.core.roles import COORDINATOR_ROLES, IMPORT_ROLES, NETWORK_ROLES, Role
+from consilium.core.roles import NETWORK_ROLES, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model, QuerySet
 
-    from consilium.accounts.models import User
-    from consilium.courses.models import Course
-    from consilium.institutions.models import Institution, Membership
-    from consilium.partnerships.models import Agreement
+M = TypeVar("M", bound="Model")
 
-    AnyUser = User | AnonymousUser
+
+class Person(Protocol):
+    """What the policy reads of a user: a signed-in person or an anonymous visitor."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def is_staff(self) -> bool: ...
+
+    @property
+    def is_superuser(self) -> bool: ...
+
+
+AnyUser = Person
+
+
+class Perm(StrEnum):
+    """The generic permissions core rules on itself (each app has its own ``Perm``)."""
+
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    ADMIN_SITE = "admin.site"
 
 
 @dataclass(frozen=True)
@@ -53,6 +86,11 @@ class Grants:
             roles |= held
         return frozenset(roles)
 
+    def holding(self, roles: Iterable[str]) -> list[int]:
+        """Ids of the institutions where the user holds one of ``roles``."""
+        wanted = frozenset(roles)
+        return [pk for pk, held in self.by_institution.items() if held & wanted]
+
     @property
     def is_network_admin(self) -> bool:
         return Role.NETWORK_ADMIN in self.network
@@ -62,6 +100,19 @@ class Grants:
         return bool(self.network & NETWORK_ROLES)
 
 
+# (institution id, role) for every role the user holds; registered by the directory.
+GrantsLoader = Callable[[Any], Iterable[tuple[int, str]]]
+_grants_loader: GrantsLoader | None = None
+
+
+def register_grants_loader(loader: GrantsLoader) -> None:
+    """The directory tells the policy where a person's roles are kept (once, at start-up)."""
+    global _grants_loader
+    if _grants_loader is not None and _grants_loader is not loader:
+        raise ImproperlyConfigured("A grants loader is already registered.")
+    _grants_loader = loader
+
+
 def grants(user: AnyUser) -> Grants:
     """The user's roles, read once per request and kept on the user object."""
     if not user.is_authenticated or not user.is_active:
@@ -69,13 +120,10 @@ def grants(user: AnyUser) -> Grants:
     cached = getattr(user, "_consilium_grants", None)
     if cached is not None:
         return cached
-    from consilium.institutions.models import Membership
-
     by_institution: dict[int, set[str]] = {}
     network: set[str] = set()
-    for institution_id, role in Membership.objects.filter(user=user).values_list(
-        "institution_id", "role"
-    ):
+    held = _grants_loader(user) if _grants_loader is not None else ()
+    for institution_id, role in held:
         by_institution.setdefault(institution_id, set()).add(role)
         if role in NETWORK_ROLES:
             network.add(role)
@@ -85,260 +133,138 @@ def grants(user: AnyUser) -> Grants:
         network=frozenset(network),
         by_institution={key: frozenset(value) for key, value in by_institution.items()},
     )
-    user._consilium_grants = result  # type: ignore[union-attr,attr-defined]
+    user._consilium_grants = result  # type: ignore[attr-defined]
     return result
 
 
 def forget_grants(user: AnyUser) -> None:
     """Drop the cached roles after a change of memberships."""
     if hasattr(user, "_consilium_grants"):
-        del user._consilium_grants  # type: ignore[union-attr]
+        del user._consilium_grants  # type: ignore[attr-defined]
 
 
-def _institution_id(obj: Any) -> int | None:
+def institution_id(obj: Any) -> int | None:
+    """The primary key of an institution given to a rule as its object (None for none)."""
     return getattr(obj, "pk", None) if obj is not None else None
 
 
-# --- rules -------------------------------------------------------------------------------
+# --- generic rules -----------------------------------------------------------------------
 # Each rule takes (user, grants, obj) and returns True to allow.
 
-Rule = Callable[["AnyUser", Grants, Any], bool]
+Rule = Callable[[AnyUser, Grants, Any], bool]
 
 
-def _public(user: AnyUser, g: Grants, obj: Any) -> bool:
+def public(user: AnyUser, g: Grants, obj: Any) -> bool:
     return True
 
 
-def _signed_in(user: AnyUser, g: Grants, obj: Any) -> bool:
+def signed_in(user: AnyUser, g: Grants, obj: Any) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def _network_admin(user: AnyUser, g: Grants, obj: Any) -> bool:
+def network_admin(user: AnyUser, g: Grants, obj: Any) -> bool:
     return g.is_network_admin
 
 
-def _manages_institution(user: AnyUser, g: Grants, obj: Any) -> bool:
-    if g.is_network_admin:
-        return True
-    return Role.INSTITUTION_ADMIN in g.at(_institution_id(obj))
-
-
-def _sees_people(user: AnyUser, g: Grants, obj: Any) -> bool:
-    return g.reads_network or bool(g.at(_institution_id(obj)))
-
-
-def _imports_institutions(user: AnyUser, g: Grants, obj: Any) -> bool:
-    return bool(g.anywhere() & IMPORT_ROLES)
-
-
-def _party_ids(agreement: Any) -> set[int]:
-    """Institutions that are parties to an agreement (uses prefetched parties if there)."""
-    return {party.institution_id for party in agreement.parties.all()}
-
-
-def _member_anywhere(user: AnyUser, g: Grants, obj: Any) -> bool:
-    return bool(g.by_institution) or g.reads_network
-
-
-def _reads_agreement(user: AnyUser, g: Grants, obj: Any) -> bool:
-    if g.reads_network:
-        return True
-    if not g.by_institution:
-        return False
-    return bool(obj.is_public) or bool(_party_ids(obj) & set(g.by_institution))
-
-
-def _sees_agreement_documents(user: AnyUser, g: Grants, obj: Any) -> bool:
-    return g.reads_network or bool(_party_ids(obj) & set(g.by_institution))
-
-
-def _coordinates_party(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """A partnership coordinator (or administrator) of one of the agreement's parties."""
-    if g.is_network_admin:
-        return True
-    return any(g.at(institution_id) & COORDINATOR_ROLES for institution_id in _party_ids(obj))
-
-
-def _approves_for_party(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """``obj`` is an AgreementParty: its own coordinators approve for it."""
-    return bool(g.at(obj.institution_id) & COORDINATOR_ROLES)
-
-
-def _creates_agreements(user: AnyUser, g: Grants, obj: Any) -> bool:
-    return g.is_network_admin or any(
-        roles & COORDINATOR_ROLES for roles in g.by_institution.values()
-    )
-
-
-def _proposes_between(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """``obj`` is the parties' institution ids: the proposer must speak for one of them."""
-    if g.is_network_admin:
-        return True
-    return any(g.at(institution_id) & COORDINATOR_ROLES for institution_id in obj or ())
-
-
-def _manages_programmes(user: AnyUser, g: Grants, obj: Any) -> bool:
-    if g.is_network_admin:
-        return True
-    if obj is not None:
-        return Role.INSTITUTION_ADMIN in g.at(obj.owner_id) and obj.owner.kind == "ministry"
-    from consilium.institutions.models import Institution
-
-    ministries = Institution.objects.filter(
-        pk__in=[pk for pk, roles in g.by_institution.items() if Role.INSTITUTION_ADMIN in roles],
-        kind="ministry",
-    )
-    return ministries.exists()
-
-
-# --- course bank -------------------------------------------------------------------------
-
-AUTHOR_ROLES = frozenset({Role.COURSE_AUTHOR})
-# Who follows an institution's learners: its teachers, authors and administrators.
-TEACHING_ROLES = frozenset({Role.TEACHER, Role.COURSE_AUTHOR, Role.INSTITUTION_ADMIN})
-
-
-def _course_institution_ids(course: Any) -> set[int]:
-    """The owner and co-authoring institutions (uses prefetched co-authors if there)."""
-    return {course.owner_id, *(i.pk for i in course.co_authors.all())}
-
-
-def _creates_courses(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """``obj`` is None (anywhere) or the owner institution the course would belong to."""
-    if g.is_network_admin:
-        return True
-    if obj is None:
-        return any(roles & AUTHOR_ROLES for roles in g.by_institution.values())
-    return bool(g.at(_institution_id(obj)) & AUTHOR_ROLES)
-
-
-def _authors_course(user: AnyUser, g: Grants, obj: Any) -> bool:
-    if g.is_network_admin:
-        return True
-    return any(g.at(pk) & AUTHOR_ROLES for pk in _course_institution_ids(obj))
-
-
-def _reads_course(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """Published courses are public; drafts are for their authors, reviewers and the network."""
-    if obj.status == "published" or g.reads_network:
-        return True
-    if any(g.at(pk) & (AUTHOR_ROLES | TEACHING_ROLES) for pk in _course_institution_ids(obj)):
-        return True
-    return bool(
-        user.is_authenticated
-        and Role.METHODOLOGIST in g.anywhere()
-        and obj.reviews.filter(reviewer=user).exists()
-    )
-
-
-def _reviews(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """``obj`` is a Review: only the methodologist it is assigned to."""
-    return Role.METHODOLOGIST in g.anywhere() and obj.reviewer_id == user.pk
-
-
-def _methodologist(user: AnyUser, g: Grants, obj: Any) -> bool:
-    return Role.METHODOLOGIST in g.anywhere()
-
-
-def _follows_learners(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """``obj`` is a Course: its institutions' teachers, authors and administrators."""
-    if g.reads_network:
-        return True
-    return any(g.at(pk) & TEACHING_ROLES for pk in _course_institution_ids(obj))
-
-
-def _own_enrolment(user: AnyUser, g: Grants, obj: Any) -> bool:
-    return bool(user.is_authenticated and obj.learner_id == user.pk)
-
-
-def _institution_statistics(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """``obj`` is an Institution: its administrators, authors, teachers; the network readers."""
-    if g.reads_network:
-        return True
-    return bool(g.at(_institution_id(obj)) & TEACHING_ROLES)
-
-
-def _network_reader(user: AnyUser, g: Grants, obj: Any) -> bool:
+def network_reader(user: AnyUser, g: Grants, obj: Any) -> bool:
     return g.reads_network
 
 
-def _staff(user: AnyUser, g: Grants, obj: Any) -> bool:
+def member_anywhere(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """Holds a role at some institution, or reads the whole network."""
+    return bool(g.by_institution) or g.reads_network
+
+
+def staff(user: AnyUser, g: Grants, obj: Any) -> bool:
     return bool(user.is_authenticated and user.is_staff and g.is_network_admin)
 
 
-def _certificate_institution_ids(certificate: Any) -> set[int]:
-    """The issuing and co-issuing institutions (uses prefetched co-issuers if there)."""
-    return {certificate.issuer_id, *(i.pk for i in certificate.co_issuers.all())}
+# --- the registry --------------------------------------------------------------------------
+
+_RULES: dict[str, Rule] = {}
+_ENUMS: dict[str, type[StrEnum]] = {}
 
 
-def _sees_certificate(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """``obj`` is a Certificate: its holder, the issuing institutions' administrators, authors
-    and teachers, and the network readers."""
-    if user.is_authenticated and obj.learner_id == user.pk:
-        return True
-    if g.reads_network:
-        return True
-    return any(g.at(pk) & TEACHING_ROLES for pk in _certificate_institution_ids(obj))
+def register_rules(rules: Mapping[StrEnum, Rule]) -> None:
+    """Register an app's rules, one per member of its permission enum (from ``ready()``).
+
+    Raises ``ImproperlyConfigured`` for a key that is not a member of a ``StrEnum``, for a
+    permission name registered before, and for a member of a registered enum left without a
+    rule.
+    """
+    for perm in rules:
+        if not isinstance(perm, StrEnum):
+            raise ImproperlyConfigured(
+                f"Permission {perm!r} is not a member of a permission enum (a StrEnum)."
+            )
+        if perm.value in _RULES:
+            raise ImproperlyConfigured(f"Permission {perm.value!r} is registered twice.")
+    for perm, rule in rules.items():
+        _RULES[perm.value] = rule
+        _ENUMS[perm.value] = type(perm)
+    for enum in {type(perm) for perm in rules}:
+        missing = [member.value for member in enum if member.value not in _RULES]
+        if missing:
+            raise ImproperlyConfigured(f"{enum.__qualname__} has no rule for {missing}.")
 
 
-def _revokes_certificate(user: AnyUser, g: Grants, obj: Any) -> bool:
-    """``obj`` is a Certificate: the issuing institution's administrators, network admins."""
-    if g.is_network_admin:
-        return True
-    return Role.INSTITUTION_ADMIN in g.at(obj.issuer_id)
+def registered_permissions() -> frozenset[str]:
+    """Every permission name a rule is registered for."""
+    return frozenset(_RULES)
 
 
-def _holds_certificate(user: AnyUser, g: Grants, obj: Any) -> bool:
-    return bool(user.is_authenticated and obj.learner_id == user.pk)
+def permission_enums() -> frozenset[type[StrEnum]]:
+    """The permission enums of every app (and core's own)."""
+    return frozenset(_ENUMS.values())
 
 
-RULES: dict[str, Rule] = {
-    "public": _public,
-    "signed_in": _signed_in,
-    "directory.view": _public,
-    "directory.export": _signed_in,
-    "institution.create": _network_admin,
-    "institution.change": _manages_institution,
-    "institution.import": _imports_institutions,
-    "institution.people.view": _sees_people,
-    "institution.people.manage": _manages_institution,
-    "account.tokens": _signed_in,
-    "admin.site": _staff,
-    "programme.view": _member_anywhere,
-    "programme.manage": _manages_programmes,
-    "agreement.list": _member_anywhere,
-    "agreement.create": _creates_agreements,
-    "agreement.propose": _proposes_between,
-    "agreement.view": _reads_agreement,
-    "agreement.edit": _coordinates_party,
-    "agreement.documents": _sees_agreement_documents,
-    "agreement.approve": _approves_for_party,
-    "course.catalog": _public,
-    "course.view": _reads_course,
-    "course.create": _creates_courses,
-    "course.author": _authors_course,
-    "course.review": _reviews,
-    "course.review_queue": _methodologist,
-    "course.learners": _follows_learners,
-    "course.enrol": _signed_in,
-    "course.learn": _own_enrolment,
-    "course.stats.institution": _institution_statistics,
-    "course.stats.network": _network_reader,
-    "certificate.view": _sees_certificate,
-    "certificate.revoke": _revokes_certificate,
-    "certificate.reissue": _holds_certificate,
-    "certificate.list": _institution_statistics,
-}
+_SCOPES: dict[type[Any], Callable[[AnyUser], Any]] = {}
 
 
-def can(user: AnyUser, perm: str, obj: Any = None) -> bool:
-    rule = RULES.get(perm)
+def register_scope(model: type[M], scope: Callable[[AnyUser], QuerySet[M]]) -> None:
+    """Register the rows of ``model`` a user may see (from the owning app's ``ready()``)."""
+    if model in _SCOPES:
+        raise ImproperlyConfigured(f"A visible-row scope of {model.__name__} is registered twice.")
+    _SCOPES[model] = scope
+
+
+def visible(user: AnyUser, model: type[M]) -> QuerySet[M]:
+    """The rows of ``model`` this user may see, from the scope its app registered."""
+    scope = _SCOPES.get(model)
+    if scope is None:
+        raise ImproperlyConfigured(f"No visible-row scope is registered for {model.__name__}.")
+    result: QuerySet[M] = scope(user)
+    return result
+
+
+def scoped_models() -> frozenset[type[Any]]:
+    return frozenset(_SCOPES)
+
+
+register_rules(
+    {
+        Perm.PUBLIC: public,
+        Perm.SIGNED_IN: signed_in,
+        Perm.ADMIN_SITE: staff,
+    }
+)
+
+
+# --- asking --------------------------------------------------------------------------------
+
+
+def can(user: AnyUser, perm: StrEnum, obj: Any = None) -> bool:
+    """May ``user`` do ``perm`` (to ``obj``)? A name without a registered rule is refused.
+
+    ``perm`` is a member of a permission enum; a plain string (a template's) works the same.
+    """
+    rule = _RULES.get(perm)
     if rule is None:
         return False
     return rule(user, grants(user), obj)
 
 
-def require(user: AnyUser, perm: str, obj: Any = None) -> None:
+def require(user: AnyUser, perm: StrEnum, obj: Any = None) -> None:
     if not can(user, perm, obj):
         raise PermissionDenied
 
@@ -346,7 +272,7 @@ def require(user: AnyUser, perm: str, obj: Any = None) -> None:
 # --- views -------------------------------------------------------------------------------
 
 
-def requires(perm: str, obj: Callable[..., Any] | None = None) -> Callable:
+def requires(perm: StrEnum, obj: Callable[..., Any] | None = None) -> Callable:
     """Declare what a view requires; anonymous users are sent to sign in, others get 403.
 
     ``obj(request, **kwargs)`` loads the object the permission is checked against (and may
@@ -358,7 +284,7 @@ def requires(perm: str, obj: Callable[..., Any] | None = None) -> Callable:
         def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             target = obj(request, **kwargs) if obj is not None else None
             if not can(request.user, perm, target):
-                if not request.user.is_authenticated and perm != "public":
+                if not request.user.is_authenticated and perm != Perm.PUBLIC:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
             if target is not None:
@@ -369,65 +295,3 @@ def requires(perm: str, obj: Callable[..., Any] | None = None) -> Callable:
         return wrapper
 
     return decorate
-
-
-# --- rows --------------------------------------------------------------------------------
-
-
-def visible_memberships(user: AnyUser) -> QuerySet[Membership]:
-    from consilium.institutions.models import Membership
-
-    g = grants(user)
-    if g.reads_network:
-        return Membership.objects.all()
-    if not g.by_institution:
-        return Membership.objects.none()
-    return Membership.objects.filter(institution_id__in=list(g.by_institution))
-
-
-def visible_institutions(user: AnyUser) -> QuerySet[Institution]:
-    """The directory is public: every institution is listed for everyone."""
-    from consilium.institutions.models import Institution
-
-    return Institution.objects.all()
-
-
-def visible_agreements(user: AnyUser) -> QuerySet[Agreement]:
-    """Network readers see all; members see public ones and their institutions' own."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from consilium.partnerships.models import Agreement, AgreementParty
-
-    g = grants(user)
-    if g.reads_network:
-        return Agreement.objects.all()
-    if not g.by_institution:
-        return Agreement.objects.none()
-    own = AgreementParty.objects.filter(
-        agreement=OuterRef("pk"), institution_id__in=list(g.by_institution)
-    )
-    return Agreement.objects.filter(Q(is_public=True) | Exists(own))
-
-
-def visible_courses(user: AnyUser) -> QuerySet[Course]:
-    """Everyone sees published courses; authors and teachers their institutions' own; a
-    methodologist the courses assigned to them; the network readers all of them."""
-    from django.db.models import Q
-
-    from consilium.courses.models import Course, CourseStatus
-
-    g = grants(user)
-    if g.reads_network:
-        return Course.objects.all()
-    published = Q(status=CourseStatus.PUBLISHED)
-    if not user.is_authenticated:
-        return Course.objects.filter(published)
-    own = [pk for pk, roles in g.by_institution.items() if roles & (AUTHOR_ROLES | TEACHING_ROLES)]
-    condition = published
-    if own:
-        condition |= Q(owner_id__in=own) | Q(co_authors__in=own)
-    if Role.METHODOLOGIST in g.anywhere():
-        condition |= Q(reviews__reviewer=user)
-    if condition is published:
-        return Course.objects.filter(published)
-    return Course.objects.filter(pk__in=Course.objects.filter(condition).values("pk"))

@@ -21,8 +21,5 @@ class Role(models.TextChoices):
 
 
 # Roles whose reach is the whole network, wherever the membership that grants them is held.
+# (The groups of roles each app's rules use are in that app's policy.py.)
 NETWORK_ROLES = frozenset({Role.NETWORK_ADMIN, Role.MINISTRY_OBSERVER})
-# Roles that may bring new institutions into the directory from a spreadsheet.
-IMPORT_ROLES = frozenset({Role.NETWORK_ADMIN, Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR})
-# Roles that speak for an institution in its agreements.
-COORDINATOR_ROLES = frozenset({Role.PARTNERSHIP_COORDINATOR, Role.INSTITUTION_ADMIN})

@@ -1,12 +1,12 @@
+"""The shell's own routes. ``consilium/urls.py`` mounts them in the ``core`` namespace together
+with the home page and the language switch, whose views belong to the directory and to the
+accounts."""
+
 from django.urls import path
 
 from consilium.core import views
 
-app_name = "core"
-
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("language/", views.set_language, name="set_language"),
     path("health/", views.health, name="health"),
     path("floor/", views.floor, name="floor"),
 ]

@@ -1,60 +1,24 @@
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.middleware.csrf import CsrfViewMiddleware
-from django.shortcuts import redirect, render
-from django.utils import translation
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+"""The shell's own pages: health, the benchmarks' floor and the error pages.
 
-from consilium.accounts import services as account_services
+The home page (the directory's figures) is ``institutions.views.home`` and the language
+switch (which keeps a signed-in person's choice in their profile) ``accounts.views.set_language``;
+the root URLconf mounts them under the ``core:`` names next to these.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from consilium.core import access
 from consilium.core.access import requires
-from consilium.core.http import safe_next, set_language_cookie
-from consilium.core.public_cache import cached_for_anonymous
-from consilium.institutions.selectors import network_figures
 
 
-@requires("public")
-@cached_for_anonymous("directory")
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"figures": network_figures()})
-
-
-def _no_response(request: HttpRequest) -> HttpResponse:
-    return HttpResponse()
-
-
-@csrf_exempt
-@require_POST
-@requires("public")
-def set_language(request: HttpRequest) -> HttpResponse:
-    """Switch the interface language; a signed-in person keeps the choice in the profile.
-
-    An anonymous visitor's switch only sets a cookie, so it needs no CSRF token (that keeps
-    public pages cacheable); a signed-in person's switch changes the profile and is checked.
-    """
-    if request.user.is_authenticated:
-        # The callback given must not be csrf_exempt, or the middleware would skip the check.
-        rejected = CsrfViewMiddleware(_no_response).process_view(request, _no_response, (), {})
-        if rejected is not None:
-            return rejected
-    language = request.POST.get("language", "")
-    if language not in dict(settings.LANGUAGES):
-        return HttpResponseBadRequest("Unknown language")
-    if request.user.is_authenticated:
-        account_services.user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
-    translation.activate(language)
-    response = redirect(safe_next(request, fallback="/"))
-    set_language_cookie(response, language)
-    return response
-
-
-@requires("public")
+@requires(access.Perm.PUBLIC)
 def floor(request: HttpRequest) -> HttpResponse:
     """A constant response through the whole middleware stack: the benchmarks' floor."""
     return HttpResponse("floor", content_type="text/plain")
 
 
-@requires("public")
+@requires(access.Perm.PUBLIC)
 def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 

@@ -7,18 +7,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from consilium.core.sections import InstitutionSection, register_institution_section
+from consilium.courses.policy import Perm
 
 
 def _context(request: HttpRequest, institution: Any) -> dict[str, Any] | None:
     from consilium.core.access import can
     from consilium.courses.selectors import stats
 
-    may_see_stats = can(request.user, "course.stats.institution", institution)
+    may_see_stats = can(request.user, Perm.STATS_INSTITUTION, institution)
     year = timezone.localdate().year
     return {
         "published": stats.published_course_count(institution),
         "may_see_stats": may_see_stats,
-        "may_see_network": may_see_stats and can(request.user, "course.stats.network"),
+        "may_see_network": may_see_stats and can(request.user, Perm.STATS_NETWORK),
         "totals": stats.institution_year(institution.pk, year) if may_see_stats else None,
         "year": year,
     }

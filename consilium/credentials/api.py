@@ -20,8 +20,10 @@ from ninja import Router, Schema, Status
 from consilium.core import access
 from consilium.core.pdf import pdf_response
 from consilium.courses.models import Enrolment
+from consilium.courses.policy import Perm as CoursePerm
 from consilium.credentials import services
 from consilium.credentials.models import Certificate
+from consilium.credentials.policy import Perm
 from consilium.credentials.verification import (
     MAX_CREDENTIAL_BYTES,
     Verdict,
@@ -94,8 +96,8 @@ def issue_status(request: HttpRequest, enrolment_id: int) -> dict[str, Any]:
     teachers, authors and administrators)."""
     enrolment = get_object_or_404(Enrolment.objects.select_related("course"), pk=enrolment_id)
     if not (
-        access.can(request.user, "course.learn", enrolment)
-        or access.can(request.user, "course.learners", enrolment.course)
+        access.can(request.user, CoursePerm.COURSE_LEARN, enrolment)
+        or access.can(request.user, CoursePerm.COURSE_LEARNERS, enrolment.course)
     ):
         raise PermissionDenied
     certificate = (
@@ -112,7 +114,7 @@ def issue_status(request: HttpRequest, enrolment_id: int) -> dict[str, Any]:
 @router.get("/{uuid:pk}/", response=CertificateOut)
 def detail(request: HttpRequest, pk: UUID) -> Certificate:
     certificate = _certificate(pk)
-    access.require(request.user, "certificate.view", certificate)
+    access.require(request.user, Perm.CERTIFICATE_VIEW, certificate)
     return certificate
 
 
@@ -120,14 +122,14 @@ def detail(request: HttpRequest, pk: UUID) -> Certificate:
 def credential(request: HttpRequest, pk: UUID) -> dict[str, Any]:
     """The signed Open Badges 3.0 credential, as issued."""
     certificate = _certificate(pk)
-    access.require(request.user, "certificate.view", certificate)
+    access.require(request.user, Perm.CERTIFICATE_VIEW, certificate)
     return dict(certificate.credential)
 
 
 @router.get("/{uuid:pk}/pdf")
 def pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
     certificate = _certificate(pk)
-    access.require(request.user, "certificate.view", certificate)
+    access.require(request.user, Perm.CERTIFICATE_VIEW, certificate)
     data = services.certificate_pdf(certificate=certificate)
     return pdf_response(data, f"certificate-{certificate.code}.pdf", inline=False)
 
@@ -136,7 +138,7 @@ def pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
 def revoke(request: HttpRequest, pk: UUID, payload: RevokeIn) -> Certificate:
     """Revoke with a reason (the issuing institution's administrators, network admins)."""
     certificate = _certificate(pk)
-    access.require(request.user, "certificate.revoke", certificate)
+    access.require(request.user, Perm.CERTIFICATE_REVOKE, certificate)
     return services.certificate_revoke(
         certificate=certificate, by=request.user, reason=payload.reason
     )

@@ -8,6 +8,7 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from consilium.credentials import receivers, sections  # noqa: F401  (registers the section)
+        from consilium.credentials import policy, receivers, sections  # noqa: F401  (registers the section)
 
+        policy.register()
         receivers.connect()  # issue on completion, count for the course statistics

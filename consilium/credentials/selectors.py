@@ -1,4 +1,4 @@
-"""Reads of certificates, scoped to what the reader may see."""
+"""Reads of certificates, scoped to what the reader may see (``policy.visible_certificates``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from consilium.credentials.models import Certificate, CertificateStatus
+from consilium.credentials.policy import visible_certificates
 from consilium.institutions.models import Institution
 
 
@@ -29,18 +30,28 @@ def learner_certificates(user: Any) -> QuerySet[Certificate]:
     """The holder's own certificates, newest first (superseded ones included, marked)."""
     if not user.is_authenticated:
         return Certificate.objects.none()
-    return Certificate.objects.filter(learner=user).select_related("course", "superseded_by")
+    return (
+        visible_certificates(user)
+        .filter(learner_id=user.pk)
+        .select_related("course", "superseded_by")
+    )
 
 
 def institution_certificates(
+    user: Any,
     institution: Institution,
     *,
     course_id: int | None = None,
     status: str = "",
     year: int | None = None,
 ) -> QuerySet[Certificate]:
-    """Certificates an institution issued or co-issued, with the list's filters applied."""
-    rows = Certificate.objects.filter(Q(issuer=institution) | Q(co_issuers=institution)).distinct()
+    """Certificates an institution issued or co-issued that ``user`` may see, with the list's
+    filters applied."""
+    rows = (
+        visible_certificates(user)
+        .filter(Q(issuer=institution) | Q(co_issuers=institution))
+        .distinct()
+    )
     if course_id:
         rows = rows.filter(course_id=course_id)
     if status:
@@ -54,11 +65,11 @@ def institution_certificates(
     return rows.select_related("learner", "course")
 
 
-def institution_course_choices(institution: Institution) -> list[tuple[int, str]]:
+def institution_course_choices(user: Any, institution: Institution) -> list[tuple[int, str]]:
     """(course id, title at issue) of the courses the institution has certificates of."""
     seen: dict[int, str] = {}
     rows = (
-        institution_certificates(institution)
+        institution_certificates(user, institution)
         .order_by("course_id")
         .values_list("course_id", "course_title")
     )

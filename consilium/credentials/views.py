@@ -28,6 +28,7 @@ from consilium.core.tabular import csv_stream
 from consilium.credentials import keys, selectors, services
 from consilium.credentials.forms import CertificateFilter, ReasonForm, VerifyForm
 from consilium.credentials.models import Certificate, CertificateStatus, SigningKey, StatusList
+from consilium.credentials.policy import Perm
 from consilium.credentials.verification import verify_code, verify_credential
 from consilium.institutions.models import Institution
 
@@ -51,7 +52,7 @@ def _institution(request: HttpRequest, pk: int, **_kwargs: Any) -> Institution:
 
 
 @csrf_exempt  # Verifying changes nothing; anonymous pages are cached without a CSRF token.
-@requires("public")
+@requires(access.Perm.PUBLIC)
 @cached_for_anonymous(CACHE)
 def verify(request: HttpRequest) -> HttpResponse:
     """Check a certificate by its code or address (GET), or a credential file (POST)."""
@@ -72,7 +73,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("public")
+@requires(access.Perm.PUBLIC)
 @cached_for_anonymous(CACHE)
 def public(request: HttpRequest, code: str) -> HttpResponse:
     """What a verifier needs to know about a certificate, and nothing more (no e-mail)."""
@@ -84,17 +85,17 @@ def public(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "certificate": certificate,
         "verdict": verdict,
-        "can_view": access.can(user, "certificate.view", certificate),
+        "can_view": access.can(user, Perm.CERTIFICATE_VIEW, certificate),
         "can_revoke": certificate.status == CertificateStatus.VALID
-        and access.can(user, "certificate.revoke", certificate),
+        and access.can(user, Perm.CERTIFICATE_REVOKE, certificate),
         "can_reissue": certificate.status == CertificateStatus.VALID
-        and access.can(user, "certificate.reissue", certificate)
+        and access.can(user, Perm.CERTIFICATE_REISSUE, certificate)
         and certificate.learner.full_name.strip() != certificate.holder_name,
     }
     return render(request, "credentials/public.html", context)
 
 
-@requires("public")
+@requires(access.Perm.PUBLIC)
 def status_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed Bitstring Status List credential of an institution's revocations."""
     credential = StatusList.objects.filter(pk=pk).values_list("credential", flat=True).first()
@@ -105,7 +106,7 @@ def status_list(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@requires("public")
+@requires(access.Perm.PUBLIC)
 def did_document(request: HttpRequest, pk: int) -> JsonResponse:
     """The did:web document publishing the institution's public key."""
     key = SigningKey.objects.filter(institution_id=pk).first()
@@ -117,7 +118,7 @@ def did_document(request: HttpRequest, pk: int) -> JsonResponse:
 # --- holder ----------------------------------------------------------------------------------
 
 
-@requires("signed_in")
+@requires(access.Perm.SIGNED_IN)
 def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.learner_certificates(request.user), 20).get_page(
         request.GET.get("page")
@@ -125,14 +126,14 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "credentials/mine.html", {"page": page})
 
 
-@requires("certificate.view", obj=_certificate)
+@requires(Perm.CERTIFICATE_VIEW, obj=_certificate)
 def download_pdf(request: HttpRequest, pk: Any) -> HttpResponse:
     certificate: Certificate = request.access_object  # type: ignore[attr-defined]
     data = services.certificate_pdf(certificate=certificate)
     return pdf_response(data, f"certificate-{certificate.code}.pdf", inline=False)
 
 
-@requires("certificate.view", obj=_certificate)
+@requires(Perm.CERTIFICATE_VIEW, obj=_certificate)
 def download_json(request: HttpRequest, pk: Any) -> HttpResponse:
     certificate: Certificate = request.access_object  # type: ignore[attr-defined]
     response = HttpResponse(
@@ -166,7 +167,7 @@ def _reason_view(
     )
 
 
-@requires("certificate.reissue", obj=_certificate)
+@requires(Perm.CERTIFICATE_REISSUE, obj=_certificate)
 def reissue(request: HttpRequest, pk: Any) -> HttpResponse:
     return _reason_view(
         request,
@@ -177,7 +178,7 @@ def reissue(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
-@requires("certificate.revoke", obj=_certificate)
+@requires(Perm.CERTIFICATE_REVOKE, obj=_certificate)
 def revoke(request: HttpRequest, pk: Any) -> HttpResponse:
     return _reason_view(
         request,
@@ -193,13 +194,13 @@ def revoke(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _filtered(request: HttpRequest, institution: Institution) -> tuple[CertificateFilter, Any]:
     form = CertificateFilter(
-        request.GET or None, courses=selectors.institution_course_choices(institution)
+        request.GET or None, courses=selectors.institution_course_choices(request.user, institution)
     )
-    rows = selectors.institution_certificates(institution, **form.filters())
+    rows = selectors.institution_certificates(request.user, institution, **form.filters())
     return form, rows
 
 
-@requires("certificate.list", obj=_institution)
+@requires(Perm.CERTIFICATE_LIST, obj=_institution)
 def institution_list(request: HttpRequest, pk: int) -> HttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
     form, rows = _filtered(request, institution)
@@ -215,7 +216,7 @@ def institution_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("certificate.list", obj=_institution)
+@requires(Perm.CERTIFICATE_LIST, obj=_institution)
 def institution_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
     _form, rows = _filtered(request, institution)

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from consilium.core import access, public_cache
 from consilium.institutions import selectors, services
 from consilium.institutions.models import Institution
+from consilium.institutions.policy import Perm
 
 router = Router(tags=["institutions"])
 LANGS = [code for code, _label in settings.LANGUAGES]
@@ -127,7 +128,7 @@ def _data(payload: Schema, partial: bool) -> dict[str, Any]:
 
 @router.get("", response=Page, summary="List and search the directory")
 def list_institutions(request: HttpRequest, params: Query[DirectoryQuery]) -> HttpResponse:
-    access.require(request.user, "directory.view")
+    access.require(request.user, Perm.DIRECTORY_VIEW)
 
     def build() -> bytes:
         # The directory is public: the answer is the same for everyone, so it is cached
@@ -151,13 +152,13 @@ def list_institutions(request: HttpRequest, params: Query[DirectoryQuery]) -> Ht
 
 @router.get("/{int:pk}", response=InstitutionOut, summary="One institution")
 def get_institution(request: HttpRequest, pk: int) -> Institution:
-    access.require(request.user, "directory.view")
+    access.require(request.user, Perm.DIRECTORY_VIEW)
     return get_object_or_404(selectors.institution_list(request.user), pk=pk)
 
 
 @router.post("", response={201: InstitutionOut}, summary="Add an institution")
 def create_institution(request: HttpRequest, payload: InstitutionIn) -> Status:
-    access.require(request.user, "institution.create")
+    access.require(request.user, Perm.INSTITUTION_CREATE)
     institution = services.institution_create(data=_data(payload, False), by=request.user)  # type: ignore[arg-type]
     return Status(201, institution)
 
@@ -165,7 +166,7 @@ def create_institution(request: HttpRequest, payload: InstitutionIn) -> Status:
 @router.patch("/{int:pk}", response=InstitutionOut, summary="Change an institution")
 def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch) -> Institution:
     institution = get_object_or_404(Institution, pk=pk)
-    access.require(request.user, "institution.change", institution)
+    access.require(request.user, Perm.INSTITUTION_CHANGE, institution)
     return services.institution_update(
         institution=institution,
         data=_data(payload, True),
@@ -176,5 +177,5 @@ def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch)
 @router.get("/{int:pk}/members", response=list[MemberOut], summary="People and their roles")
 def list_members(request: HttpRequest, pk: int) -> Any:
     institution = get_object_or_404(Institution, pk=pk)
-    access.require(request.user, "institution.people.view", institution)
+    access.require(request.user, Perm.PEOPLE_VIEW, institution)
     return selectors.people_of(request.user, institution)

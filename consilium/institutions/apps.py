@@ -8,6 +8,10 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("Institutions")
 
     def ready(self) -> None:
-        from consilium.institutions import signals
+        from consilium.core.shell import register_nav_permission
+        from consilium.institutions import policy, signals
 
         signals.connect()
+        policy.register()
+        register_nav_permission("import", policy.Perm.INSTITUTION_IMPORT)
+        register_nav_permission("create", policy.Perm.INSTITUTION_CREATE)

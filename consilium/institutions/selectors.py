@@ -8,7 +8,6 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
-from consilium.core import access
 from consilium.core.text import is_number as _is_number
 from consilium.core.text import prefix_range, search_key
 from consilium.institutions.countries import COUNTRY_CODES
@@ -19,6 +18,7 @@ from consilium.institutions.models import (
     Membership,
     SearchWord,
 )
+from consilium.institutions.policy import visible_institutions, visible_memberships
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class DirectoryFilter:
 
 def institution_list(user: Any, flt: DirectoryFilter | None = None) -> QuerySet[Institution]:
     flt = flt or DirectoryFilter()
-    qs = access.visible_institutions(user).select_related("parent")
+    qs = visible_institutions(user).select_related("parent")
     if flt.kind:
         qs = qs.filter(kind=flt.kind)
     if flt.country:
@@ -62,7 +62,7 @@ def institution_list(user: Any, flt: DirectoryFilter | None = None) -> QuerySet[
 
 
 def institution_detail(user: Any, pk: int) -> Institution:
-    return access.visible_institutions(user).select_related("parent").get(pk=pk)
+    return visible_institutions(user).select_related("parent").get(pk=pk)
 
 
 def branches_of(institution: Institution) -> QuerySet[Institution]:
@@ -71,7 +71,7 @@ def branches_of(institution: Institution) -> QuerySet[Institution]:
 
 def people_of(user: Any, institution: Institution) -> QuerySet[Membership]:
     return (
-        access.visible_memberships(user)
+        visible_memberships(user)
         .filter(institution=institution)
         .select_related("user")
         .order_by("user__full_name", "role")

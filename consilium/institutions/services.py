@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
 from consilium.core import public_cache
-from consilium.core.access import forget_grants, grants
-from consilium.core.roles import NETWORK_ROLES, Role
+from consilium.core.access import forget_grants
+from consilium.core.roles import Role
 from consilium.core.services import read_only, service
 from consilium.core.tasks import send_email
 from consilium.core.text import document_words, search_document, search_key
+from consilium.institutions import policy
 from consilium.institutions.models import Institution, Invitation, Membership, SearchWord
 
 LANGS = [code for code, _label in settings.LANGUAGES]
@@ -289,21 +290,10 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
     return invitation
 
 
-@read_only
-def grantable_roles(user: User) -> list[tuple[str, Any]]:
-    """The roles this user may give: network-wide ones only by a network administrator."""
-    network_admin = grants(user).is_network_admin
-    return [
-        (value, label)
-        for value, label in Role.choices
-        if network_admin or value not in NETWORK_ROLES
-    ]
-
-
 def _check_grantable(role: str, by: User) -> None:
     if role not in Role.values:
         raise ValidationError({"role": [_("Choose a role from the list.")]})
-    if role in NETWORK_ROLES and not grants(by).is_network_admin:
+    if not policy.may_give_role(by, role):
         raise ValidationError(
             {"role": [_("Only a network administrator may give a network-wide role.")]}
         )
@@ -325,7 +315,7 @@ def _last_admin_guard(membership: Membership, new_role: str | None) -> None:
 def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _check_grantable(role, by)
-    if membership.role in NETWORK_ROLES and not grants(by).is_network_admin:
+    if not policy.may_give_role(by, membership.role):
         raise ValidationError({"role": [_("Only a network administrator may change this role.")]})
     if role == membership.role:
         return membership
@@ -342,7 +332,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
 @service
 def membership_remove(*, membership: Membership, by: User) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.role in NETWORK_ROLES and not grants(by).is_network_admin:
+    if not policy.may_give_role(by, membership.role):
         raise ValidationError(_("Only a network administrator may change this role."))
     _last_admin_guard(membership, None)
     membership.delete()

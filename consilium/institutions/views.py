@@ -16,9 +16,8 @@ from consilium.core.access import requires
 from consilium.core.forms import apply_errors
 from consilium.core.history import readable_history
 from consilium.core.public_cache import cached_for_anonymous
-from consilium.core.roles import NETWORK_ROLES
 from consilium.core.sections import render_institution_sections
-from consilium.institutions import selectors, services, spreadsheets
+from consilium.institutions import policy, selectors, services, spreadsheets
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.forms import (
     AcceptInvitationForm,
@@ -28,6 +27,7 @@ from consilium.institutions.forms import (
     RoleForm,
 )
 from consilium.institutions.models import Institution, InstitutionKind, Invitation, Membership
+from consilium.institutions.policy import Perm
 
 
 def _institution(request: HttpRequest, pk: int, **_kwargs: Any) -> Institution:
@@ -50,7 +50,14 @@ def _invitation_institution(request: HttpRequest, pk: int, invitation: int) -> I
     return institution
 
 
-@requires("directory.view")
+@requires(access.Perm.PUBLIC)
+@cached_for_anonymous("directory")
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's home page: a search of the directory and the network in figures."""
+    return render(request, "institutions/home.html", {"figures": selectors.network_figures()})
+
+
+@requires(Perm.DIRECTORY_VIEW)
 @cached_for_anonymous("directory")
 def institution_list(request: HttpRequest) -> HttpResponse:
     flt = selectors.DirectoryFilter.from_params(request.GET)
@@ -68,25 +75,25 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@requires("directory.view", obj=_institution)
+@requires(Perm.DIRECTORY_VIEW, obj=_institution)
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
     user = request.user
-    sees_people = access.can(user, "institution.people.view", institution)
-    manages = access.can(user, "institution.people.manage", institution)
+    sees_people = access.can(user, Perm.PEOPLE_VIEW, institution)
+    manages = access.can(user, Perm.PEOPLE_MANAGE, institution)
     context = {
         "institution": institution,
         "branches": selectors.branches_of(institution),
         "people": selectors.people_of(user, institution) if sees_people else None,
         "sees_people": sees_people,
         "manages_people": manages,
-        "can_edit": access.can(user, "institution.change", institution),
+        "can_edit": access.can(user, Perm.INSTITUTION_CHANGE, institution),
         "invitations": selectors.open_invitations_of(institution) if manages else None,
-        "invite_form": InvitationForm(roles=services.grantable_roles(user))  # type: ignore[arg-type]
+        "invite_form": InvitationForm(roles=policy.grantable_roles(user))  # type: ignore[arg-type]
         if manages
         else None,
-        "roles": services.grantable_roles(user) if manages else [],  # type: ignore[arg-type]
-        "locked_roles": [] if access.grants(user).is_network_admin else list(NETWORK_ROLES),
+        "roles": policy.grantable_roles(user) if manages else [],  # type: ignore[arg-type]
+        "locked_roles": policy.locked_roles(user),
         "module_sections": render_institution_sections(request, institution),
     }
     return render(request, "institutions/detail.html", context)
@@ -115,17 +122,17 @@ def _save_institution(request: HttpRequest, instance: Institution | None) -> Htt
     return render(request, "institutions/form.html", {"form": form, "institution": instance})
 
 
-@requires("institution.create")
+@requires(Perm.INSTITUTION_CREATE)
 def institution_create(request: HttpRequest) -> HttpResponse:
     return _save_institution(request, None)
 
 
-@requires("institution.change", obj=_institution)
+@requires(Perm.INSTITUTION_CHANGE, obj=_institution)
 def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_institution(request, request.access_object)  # type: ignore[attr-defined]
 
 
-@requires("institution.change", obj=_institution)
+@requires(Perm.INSTITUTION_CHANGE, obj=_institution)
 def institution_history(request: HttpRequest, pk: int) -> HttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
     records = list(
@@ -137,7 +144,7 @@ def institution_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("institution.import")
+@requires(Perm.INSTITUTION_IMPORT)
 def institution_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
@@ -170,7 +177,7 @@ def institution_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("directory.export")
+@requires(Perm.DIRECTORY_EXPORT)
 def institution_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     flt = selectors.DirectoryFilter.from_params(request.GET)
     rows = selectors.institution_list(request.user, flt)
@@ -195,10 +202,10 @@ def institution_export(request: HttpRequest, fmt: str) -> HttpResponse | Streami
 
 
 @require_POST
-@requires("institution.people.manage", obj=_institution)
+@requires(Perm.PEOPLE_MANAGE, obj=_institution)
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
-    form = InvitationForm(request.POST, roles=services.grantable_roles(request.user))  # type: ignore[arg-type]
+    form = InvitationForm(request.POST, roles=policy.grantable_roles(request.user))  # type: ignore[arg-type]
     if form.is_valid():
         try:
             sent = services.invitation_create(
@@ -221,7 +228,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("institution.people.manage", obj=_membership_institution)
+@requires(Perm.PEOPLE_MANAGE, obj=_membership_institution)
 def membership_role(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     form = RoleForm(request.POST)
     target: Membership = request.membership  # type: ignore[attr-defined]
@@ -242,7 +249,7 @@ def membership_role(request: HttpRequest, pk: int, membership: int) -> HttpRespo
 
 
 @require_POST
-@requires("institution.people.manage", obj=_membership_institution)
+@requires(Perm.PEOPLE_MANAGE, obj=_membership_institution)
 def membership_remove(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     try:
         services.membership_remove(membership=request.membership, by=request.user)  # type: ignore[attr-defined,arg-type]
@@ -254,14 +261,14 @@ def membership_remove(request: HttpRequest, pk: int, membership: int) -> HttpRes
 
 
 @require_POST
-@requires("institution.people.manage", obj=_invitation_institution)
+@requires(Perm.PEOPLE_MANAGE, obj=_invitation_institution)
 def invitation_cancel(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
     services.invitation_cancel(invitation=request.invitation, by=request.user)  # type: ignore[attr-defined,arg-type]
     messages.success(request, _("The invitation is cancelled."))
     return redirect("institutions:detail", pk=pk)
 
 
-@requires("public")
+@requires(access.Perm.PUBLIC)
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_by_token(token)
     problem = services.invitation_problem(invitation)

@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "consilium.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from consilium.core.shell import register_shell_value
+        from consilium.notifications.selectors import unread_count_for
+
+        register_shell_value("unread_notifications", unread_count_for)

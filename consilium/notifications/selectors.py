@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from consilium.notifications.models import Notification
 
@@ -21,3 +22,9 @@ def unread_count(user: Any) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def unread_count_for(request: HttpRequest) -> int:
+    """The shell's bell: the unread count of the request's person (0 for anonymous)."""
+    user = getattr(request, "user", None)
+    return unread_count(user) if user is not None else 0

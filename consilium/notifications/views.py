@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consilium.core import access
 from consilium.core.access import requires
 from consilium.notifications import selectors, services
 
 
-@requires("signed_in")
+@requires(access.Perm.SIGNED_IN)
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.notifications_of(request.user), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -19,7 +20,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@requires("signed_in")
+@requires(access.Perm.SIGNED_IN)
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = services.mark_all_read(user=request.user)  # type: ignore[arg-type]
     if count:

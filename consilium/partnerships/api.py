@@ -39,6 +39,7 @@ from consilium.partnerships.models import (
     Recommendation,
     WorkItem,
 )
+from consilium.partnerships.policy import Perm
 
 router = Router(tags=["partnerships"])
 LANGS = services.LANGS
@@ -238,7 +239,7 @@ def _load_programme(pk: int) -> Programme:
 def _programme_owner(request: HttpRequest, owner_id: int) -> Institution:
     """The ministry a programme is run by; only its own administrators may choose it."""
     owner: Institution = _row(Institution, owner_id, "owner_id")
-    if not access.can(request.user, "programme.manage", Programme(owner=owner)):
+    if not access.can(request.user, Perm.PROGRAMME_MANAGE, Programme(owner=owner)):
         raise ValidationError(
             {"owner_id": [_("You may set up programmes only for your own ministry.")]}
         )
@@ -247,7 +248,7 @@ def _programme_owner(request: HttpRequest, owner_id: int) -> Institution:
 
 @router.get("/programmes/", response=ProgrammePage, summary="List programmes")
 def list_programmes(request: HttpRequest, params: Query[Paging]) -> dict[str, Any]:
-    access.require(request.user, "programme.view")
+    access.require(request.user, Perm.PROGRAMME_VIEW)
     qs = selectors.programme_list(request.user)
     rows = list(qs[params.offset : params.offset + params.limit + 1])
     more = len(rows) > params.limit
@@ -260,7 +261,7 @@ def list_programmes(request: HttpRequest, params: Query[Paging]) -> dict[str, An
 
 @router.post("/programmes/", response={201: ProgrammeDetail}, summary="Set up a programme")
 def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Status:
-    access.require(request.user, "programme.manage")
+    access.require(request.user, Perm.PROGRAMME_MANAGE)
     programme = services.programme_create(
         owner=_programme_owner(request, payload.owner_id),
         titles=payload.title.model_dump(),
@@ -276,14 +277,14 @@ def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Status:
 @router.get("/programmes/{int:pk}", response=ProgrammeDetail, summary="One programme")
 def get_programme(request: HttpRequest, pk: int) -> dict[str, Any]:
     programme = _load_programme(pk)
-    access.require(request.user, "programme.view", programme)
+    access.require(request.user, Perm.PROGRAMME_VIEW, programme)
     return _programme(programme, detail=True)
 
 
 @router.patch("/programmes/{int:pk}", response=ProgrammeDetail, summary="Change a programme")
 def update_programme(request: HttpRequest, pk: int, payload: ProgrammePatch) -> dict[str, Any]:
     programme = _load_programme(pk)
-    access.require(request.user, "programme.manage", programme)
+    access.require(request.user, Perm.PROGRAMME_MANAGE, programme)
     given = payload.model_fields_set
     data: dict[str, Any] = {}
     for key in ("starts_on", "ends_on", "funding_frame"):
@@ -306,7 +307,7 @@ def update_programme(request: HttpRequest, pk: int, payload: ProgrammePatch) -> 
 @router.post("/programmes/{int:pk}/phases", response={201: PhaseOut}, summary="Add a phase")
 def add_phase(request: HttpRequest, pk: int, payload: PhaseIn) -> Status:
     programme = _load_programme(pk)
-    access.require(request.user, "programme.manage", programme)
+    access.require(request.user, Perm.PROGRAMME_MANAGE, programme)
     phase = services.phase_add(
         programme=programme,
         number=payload.number,
@@ -321,7 +322,7 @@ def add_phase(request: HttpRequest, pk: int, payload: PhaseIn) -> Status:
 @router.post("/programmes/{int:pk}/areas", response={201: AreaOut}, summary="Add a priority area")
 def add_area(request: HttpRequest, pk: int, payload: AreaIn) -> Status:
     programme = _load_programme(pk)
-    access.require(request.user, "programme.manage", programme)
+    access.require(request.user, Perm.PROGRAMME_MANAGE, programme)
     area = services.priority_area_add(programme=programme, names=payload.name.model_dump())
     return Status(201, {"id": area.pk, "name": _texts(area, "name")})
 
@@ -329,7 +330,7 @@ def add_area(request: HttpRequest, pk: int, payload: AreaIn) -> Status:
 @router.post("/programmes/{int:pk}/funders", response={201: FunderOut}, summary="Add a funder")
 def add_funder(request: HttpRequest, pk: int, payload: FunderIn) -> Status:
     programme = _load_programme(pk)
-    access.require(request.user, "programme.manage", programme)
+    access.require(request.user, Perm.PROGRAMME_MANAGE, programme)
     funder = services.funder_add(
         programme=programme, source=payload.source, amount=payload.amount, currency=payload.currency
     )
@@ -658,7 +659,7 @@ def _fetch(user: Any, pk: int) -> Agreement:
         return agreement
 
 
-def _agreement(request: HttpRequest, pk: int, perm: str = "agreement.view") -> Agreement:
+def _agreement(request: HttpRequest, pk: int, perm: Perm = Perm.AGREEMENT_VIEW) -> Agreement:
     agreement = _fetch(request.user, pk)
     access.require(request.user, perm, agreement)
     return agreement
@@ -756,9 +757,11 @@ def _detail(user: Any, agreement: Agreement) -> dict[str, Any]:
                 for t in agreement.transitions.select_related("by")
             ],
             "permissions": {
-                "edit": access.can(user, "agreement.edit", agreement),
-                "documents": access.can(user, "agreement.documents", agreement),
-                "approve_for": [p.pk for p in parties if access.can(user, "agreement.approve", p)],
+                "edit": access.can(user, Perm.AGREEMENT_EDIT, agreement),
+                "documents": access.can(user, Perm.AGREEMENT_DOCUMENTS, agreement),
+                "approve_for": [
+                    p.pk for p in parties if access.can(user, Perm.AGREEMENT_APPROVE, p)
+                ],
             },
             "created_at": agreement.created_at,
             "updated_at": agreement.updated_at,
@@ -783,7 +786,7 @@ def _filter(params: AgreementQuery) -> selectors.AgreementFilter:
     ),
 )
 def list_agreements(request: HttpRequest, params: Query[AgreementListQuery]) -> dict[str, Any]:
-    access.require(request.user, "agreement.list")
+    access.require(request.user, Perm.AGREEMENT_LIST)
     qs = selectors.agreement_list(request.user, _filter(params))
     rows = list(qs[params.offset : params.offset + params.limit + 1])
     more = len(rows) > params.limit
@@ -870,7 +873,7 @@ def diff_versions(
     description="The same filters as the list of agreements.",
 )
 def network(request: HttpRequest, params: Query[AgreementQuery]) -> dict[str, Any]:
-    access.require(request.user, "agreement.list")
+    access.require(request.user, Perm.AGREEMENT_LIST)
     return selectors.network_graph(request.user, _filter(params))
 
 
@@ -1006,7 +1009,7 @@ def _conflict(pk: int) -> Status:
 
 @router.post("/agreements/", response={201: AgreementOut}, summary="Propose an agreement")
 def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
-    access.require(request.user, "agreement.create")
+    access.require(request.user, Perm.AGREEMENT_CREATE)
     fields = _full(payload)
     services.check_proposer(request.user, fields["parties"])
     agreement = services.agreement_create(by=_user(request), **fields)
@@ -1014,7 +1017,7 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
 
 
 def _edit(request: HttpRequest, pk: int, payload: AgreementPut | AgreementPatch) -> Status:
-    agreement = _agreement(request, pk, "agreement.edit")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_EDIT)
     if payload.revision != agreement.revision:
         return _conflict(pk)
     content = _merged(payload, agreement) if isinstance(payload, AgreementPatch) else _full(payload)
@@ -1067,7 +1070,7 @@ def approve_agreement(request: HttpRequest, pk: int, payload: ApproveIn) -> dict
     party = next((p for p in agreement.parties.all() if p.pk == payload.party_id), None)
     if party is None:
         raise ValidationError({"party_id": [_("This party is not part of the agreement.")]})
-    access.require(request.user, "agreement.approve", party)
+    access.require(request.user, Perm.AGREEMENT_APPROVE, party)
     approval = services.agreement_approve(
         agreement=agreement, party=party, by=_user(request), version_number=payload.version
     )
@@ -1090,7 +1093,7 @@ def approve_agreement(request: HttpRequest, pk: int, payload: ApproveIn) -> dict
     ),
 )
 def transition_agreement(request: HttpRequest, pk: int, payload: TransitionIn) -> dict[str, Any]:
-    agreement = _agreement(request, pk, "agreement.edit")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_EDIT)
     services.agreement_transition(
         agreement=agreement,
         to=payload.to,
@@ -1107,7 +1110,7 @@ def transition_agreement(request: HttpRequest, pk: int, payload: TransitionIn) -
     description="Marks it renewed and answers with its successor, opened as a draft.",
 )
 def renew_agreement(request: HttpRequest, pk: int, payload: RenewIn) -> Status:
-    agreement = _agreement(request, pk, "agreement.edit")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_EDIT)
     successor = services.agreement_renew(
         agreement=agreement,
         by=_user(request),
@@ -1165,7 +1168,7 @@ def list_recommendations(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     description="The person who adds it owns it.",
 )
 def add_recommendation(request: HttpRequest, pk: int, payload: RecommendationIn) -> Status:
-    agreement = _agreement(request, pk, "agreement.edit")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_EDIT)
     recommendation = services.recommendation_add(
         agreement=agreement,
         text=payload.text,
@@ -1185,7 +1188,7 @@ def add_recommendation(request: HttpRequest, pk: int, payload: RecommendationIn)
 def update_recommendation(
     request: HttpRequest, pk: int, recommendation_id: int, payload: RecommendationPatch
 ) -> dict[str, Any]:
-    agreement = _agreement(request, pk, "agreement.edit")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_EDIT)
     target = agreement.recommendations.filter(pk=recommendation_id).first()
     if target is None:
         raise Http404
@@ -1216,7 +1219,7 @@ def list_work_items(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     summary="Add a goal, activity or result",
 )
 def add_work_item(request: HttpRequest, pk: int, payload: WorkItemIn) -> Status:
-    agreement = _agreement(request, pk, "agreement.edit")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_EDIT)
     phase = (
         _row(Phase, payload.phase_id, "phase_id")
         if "phase_id" in payload.model_fields_set
@@ -1256,7 +1259,7 @@ def list_analyses(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     description="One description per area: sending it again replaces it.",
 )
 def save_analysis(request: HttpRequest, pk: int, payload: AnalysisIn) -> dict[str, Any]:
-    agreement = _agreement(request, pk, "agreement.edit")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_EDIT)
     analysis = services.analysis_save(
         agreement=agreement,
         area=_row(PriorityArea, payload.area_id, "area_id"),
@@ -1292,7 +1295,7 @@ def _document(doc: Document) -> dict[str, Any]:
     summary="Documents (for the parties and the network roles)",
 )
 def list_documents(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    agreement = _agreement(request, pk, "agreement.documents")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_DOCUMENTS)
     return [_document(d) for d in agreement.documents.all()]
 
 
@@ -1309,7 +1312,7 @@ def upload_document(
     title: Form[str],
     file: File[UploadedFile],
 ) -> Status:
-    agreement = _agreement(request, pk, "agreement.edit")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_EDIT)
     document = services.document_upload(
         agreement=agreement, kind=kind, title=title, upload=file, by=_user(request)
     )
@@ -1329,7 +1332,7 @@ def upload_document(
     },
 )
 def download_document(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
-    agreement = _agreement(request, pk, "agreement.documents")
+    agreement = _agreement(request, pk, Perm.AGREEMENT_DOCUMENTS)
     doc = agreement.documents.filter(pk=document_id).first()
     if doc is None:
         raise Http404
@@ -1356,7 +1359,7 @@ def download_document(request: HttpRequest, pk: int, document_id: int) -> FileRe
 )
 def programme_report(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     programme = _load_programme(pk)
-    access.require(request.user, "programme.view", programme)
+    access.require(request.user, Perm.PROGRAMME_VIEW, programme)
     rows = []
     for row in selectors.programme_report(request.user, programme):
         rows.append(

@@ -8,4 +8,8 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
-        from consilium.partnerships import sections  # noqa: F401  (registers the section)
+        from consilium.core.shell import register_nav_permission
+        from consilium.partnerships import policy, sections  # noqa: F401  (registers the section)
+
+        policy.register()
+        register_nav_permission("agreements", policy.Perm.AGREEMENT_LIST)

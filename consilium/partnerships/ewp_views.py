@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import StyledFormMixin
-from consilium.partnerships import ewp
+from consilium.partnerships import ewp, policy
 from consilium.partnerships.models import Agreement
+from consilium.partnerships.policy import Perm
 from consilium.partnerships.views import _agreement
 
 
@@ -40,10 +40,10 @@ class IiaUploadForm(StyledFormMixin, forms.Form):
 
 
 def _own_institutions(request: HttpRequest) -> set[int]:
-    return set(access.grants(request.user).by_institution)
+    return policy.member_institution_ids(request.user)
 
 
-@requires("agreement.view", obj=_agreement)
+@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
 def iia_export(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
     try:
@@ -62,7 +62,7 @@ def iia_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@requires("agreement.create")
+@requires(Perm.AGREEMENT_CREATE)
 def iia_import(request: HttpRequest) -> HttpResponse:
     form = IiaUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from consilium.core.access import requires
 from consilium.core.pdf import pdf_response, render_pdf
 from consilium.partnerships import selectors, services
 from consilium.partnerships.models import Agreement, Programme
+from consilium.partnerships.policy import Perm
 from consilium.partnerships.views import _agreement, _programme
 
 
@@ -15,7 +16,7 @@ def _stamp() -> str:
     return get_language() or "en"
 
 
-@requires("agreement.view", obj=_agreement)
+@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
     version = services.current_version(agreement)
@@ -40,7 +41,7 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(data, f"agreement-{agreement.pk}-{_stamp()}.pdf")
 
 
-@requires("programme.view", obj=_programme)
+@requires(Perm.PROGRAMME_VIEW, obj=_programme)
 def programme_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     programme: Programme = request.access_object  # type: ignore[attr-defined]
     context = {

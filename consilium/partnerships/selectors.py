@@ -10,7 +10,6 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from consilium.core import access
 from consilium.core.text import is_number as _is_number
 from consilium.institutions.countries import COUNTRY_CODES
 from consilium.partnerships import lifecycle
@@ -24,6 +23,7 @@ from consilium.partnerships.models import (
     Programme,
     WorkItem,
 )
+from consilium.partnerships.policy import visible_agreements
 
 ENDING_SOON_DAYS = 90
 
@@ -78,7 +78,7 @@ def _joined(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
 
 def agreement_list(user: Any, flt: AgreementFilter | None = None) -> QuerySet[Agreement]:
     flt = flt or AgreementFilter()
-    qs = access.visible_agreements(user)
+    qs = visible_agreements(user)
     if flt.programme:
         qs = qs.filter(programme_id=flt.programme)
     if flt.phase:
@@ -122,7 +122,7 @@ def agreement_list(user: Any, flt: AgreementFilter | None = None) -> QuerySet[Ag
 
 
 def agreement_detail(user: Any, pk: int) -> Agreement:
-    return _joined(access.visible_agreements(user)).get(pk=pk)
+    return _joined(visible_agreements(user)).get(pk=pk)
 
 
 def agreements_of_institution(user: Any, institution: Any) -> QuerySet[Agreement]:
@@ -136,7 +136,7 @@ def programme_list(user: Any) -> QuerySet[Programme]:
             # Only the agreements this user may see: the count must not reveal hidden ones.
             agreement_count=Coalesce(
                 Subquery(
-                    access.visible_agreements(user)
+                    visible_agreements(user)
                     .filter(programme=OuterRef("pk"))
                     .order_by()
                     .values("programme")

@@ -46,6 +46,7 @@ from consilium.partnerships.models import (
     WorkItem,
     WorkKind,
 )
+from consilium.partnerships.policy import Perm
 
 LANGS = [code for code, _label in settings.LANGUAGES]
 
@@ -389,7 +390,7 @@ def check_proposer(user: Any, parties: list[PartyData]) -> None:
     from consilium.core import access
 
     if user is not None and not access.can(
-        user, "agreement.propose", [party.institution.pk for party in parties]
+        user, Perm.AGREEMENT_PROPOSE, [party.institution.pk for party in parties]
     ):
         raise ValidationError({"parties": [_("Your institution must be one of the parties.")]})
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from django_tasks import task
 
 from consilium.accounts.models import User
-from consilium.core.roles import COORDINATOR_ROLES
 from consilium.notifications.services import notify
 from consilium.partnerships import lifecycle
 from consilium.partnerships.models import (
@@ -29,6 +28,7 @@ from consilium.partnerships.models import (
     RecommendationStatus,
     Reminder,
 )
+from consilium.partnerships.policy import COORDINATOR_ROLES
 
 # Coordinators are told when an agreement in force ends within this many days (largest first).
 AGREEMENT_REMINDER_DAYS = (90, 30)

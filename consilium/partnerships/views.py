@@ -25,7 +25,7 @@ from consilium.core.person_cache import cached_per_person
 from consilium.core.text import is_number as _is_number
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.models import Institution
-from consilium.partnerships import exports, lifecycle, selectors, services
+from consilium.partnerships import exports, lifecycle, policy, selectors, services
 from consilium.partnerships.forms import (
     AgreementEditForm,
     AnalysisForm,
@@ -54,6 +54,7 @@ from consilium.partnerships.models import (
     Programme,
     Recommendation,
 )
+from consilium.partnerships.policy import Perm
 
 
 def _agreement(request: HttpRequest, pk: int, **_kwargs: Any) -> Agreement:
@@ -110,7 +111,7 @@ def _detail_url(pk: int) -> str:
 
 # Outside @requires: a hit is a page this person was allowed to see under the same roles.
 @cached_per_person(services.CONTENT, "directory")
-@requires("agreement.list")
+@requires(Perm.AGREEMENT_LIST)
 def agreement_list(request: HttpRequest) -> HttpResponse:
     flt = selectors.AgreementFilter.from_params(request.GET)
     page = Paginator(selectors.agreement_list(request.user, flt), 20).get_page(
@@ -125,7 +126,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "countries": COUNTRIES,
         "forms": CooperationForm.choices,
         "partner": Institution.objects.filter(pk=flt.partner).first() if flt.partner else None,
-        "can_create": access.can(request.user, "agreement.create"),
+        "can_create": access.can(request.user, Perm.AGREEMENT_CREATE),
     }
     template = (
         "partnerships/_agreement_results.html"
@@ -135,7 +136,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@requires("agreement.list")
+@requires(Perm.AGREEMENT_LIST)
 def agreement_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     flt = selectors.AgreementFilter.from_params(request.GET)
     rows = selectors.agreement_list(request.user, flt)
@@ -159,7 +160,7 @@ def agreement_export(request: HttpRequest, fmt: str) -> HttpResponse | Streaming
 # --- one agreement -----------------------------------------------------------------------
 
 
-@requires("agreement.view", obj=_agreement)
+@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
     user = request.user
@@ -167,9 +168,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     approvals = (
         {a.party_id: a for a in version.approvals.select_related("approved_by")} if version else {}
     )
-    can_edit = access.can(user, "agreement.edit", agreement)
+    can_edit = access.can(user, Perm.AGREEMENT_EDIT, agreement)
     parties = list(agreement.parties.all())
-    my_parties = [p for p in parties if access.can(user, "agreement.approve", p)]
+    my_parties = [p for p in parties if access.can(user, Perm.AGREEMENT_APPROVE, p)]
     context = {
         "agreement": agreement,
         "parties": parties,
@@ -180,7 +181,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_parties": [p for p in my_parties if p.pk not in approvals],
         "is_draft": agreement.status in lifecycle.DRAFT,
         "can_edit": can_edit,
-        "sees_documents": access.can(user, "agreement.documents", agreement),
+        "sees_documents": access.can(user, Perm.AGREEMENT_DOCUMENTS, agreement),
         "documents": agreement.documents.select_related("uploaded_by"),
         "next_statuses": [
             (s, label)
@@ -244,11 +245,7 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
     form = AgreementEditForm(request.POST or None, initial=initial)
     party_initial = _party_initial(agreement)
     if not party_initial:
-        own = [
-            pk
-            for pk, roles in access.grants(request.user).by_institution.items()
-            if roles & {"partnership_coordinator", "institution_admin"}
-        ]
+        own = policy.coordinated_institution_ids(request.user)
         party_initial = [{"institution": own[0]} if own else {}, {}]
     # Bound formsets get no initial data: a row equal to its initial would count as empty.
     bound = request.method == "POST"
@@ -345,12 +342,12 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
     )
 
 
-@requires("agreement.create")
+@requires(Perm.AGREEMENT_CREATE)
 def agreement_create(request: HttpRequest) -> HttpResponse:
     return _save_agreement(request, None)
 
 
-@requires("agreement.edit", obj=_agreement)
+@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
     if agreement.status not in lifecycle.DRAFT:
@@ -363,7 +360,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_agreement(request, agreement)
 
 
-@requires("agreement.view", obj=_agreement)
+@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
     records = list(agreement.history.select_related("history_user").order_by("-history_date")[:100])
@@ -379,7 +376,7 @@ def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("agreement.view", obj=_agreement)
+@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
 def agreement_diff(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
     versions = {v.number: v for v in agreement.versions.all()}
@@ -419,7 +416,7 @@ def agreement_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("agreement.view", obj=_agreement)
+@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
 def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
     form = ApproveForm(request.POST)
@@ -427,7 +424,7 @@ def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The approval form was incomplete."))
         return redirect("partnerships:agreement_detail", pk=pk)
     party = get_object_or_404(AgreementParty, pk=form.cleaned_data["party"], agreement=agreement)
-    access.require(request.user, "agreement.approve", party)
+    access.require(request.user, Perm.AGREEMENT_APPROVE, party)
     try:
         services.agreement_approve(
             agreement=agreement,
@@ -444,7 +441,7 @@ def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("agreement.edit", obj=_agreement)
+@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
 def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
 
@@ -467,7 +464,7 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("agreement.edit", obj=_agreement)
+@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
 def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
     form = RenewForm(request.POST)
@@ -490,7 +487,7 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("agreement.edit", obj=_agreement)
+@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
 
@@ -511,7 +508,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, form, act, _detail_url(pk) + "#documents")
 
 
-@requires("agreement.documents", obj=_agreement)
+@requires(Perm.AGREEMENT_DOCUMENTS, obj=_agreement)
 def document_download(request: HttpRequest, pk: int, document: int) -> FileResponse:
     doc = get_object_or_404(Document, pk=document, agreement_id=pk)
     try:
@@ -528,7 +525,7 @@ def document_download(request: HttpRequest, pk: int, document: int) -> FileRespo
 
 
 @require_POST
-@requires("agreement.edit", obj=_agreement)
+@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
 def analysis_save(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
 
@@ -546,7 +543,7 @@ def analysis_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("agreement.edit", obj=_agreement)
+@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
 
@@ -570,7 +567,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("agreement.edit", obj=_agreement)
+@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
 def recommendation_update(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
     target = get_object_or_404(Recommendation, pk=recommendation, agreement_id=pk)
 
@@ -594,7 +591,7 @@ def recommendation_update(request: HttpRequest, pk: int, recommendation: int) ->
 
 
 @require_POST
-@requires("agreement.edit", obj=_agreement)
+@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
 def work_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement: Agreement = request.access_object  # type: ignore[attr-defined]
 
@@ -614,13 +611,13 @@ def work_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- programmes --------------------------------------------------------------------------
 
 
-@requires("programme.view")
+@requires(Perm.PROGRAMME_VIEW)
 def programme_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.programme_list(request.user), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "partnerships/programme_list.html",
-        {"page": page, "can_create": access.can(request.user, "programme.manage")},
+        {"page": page, "can_create": access.can(request.user, Perm.PROGRAMME_MANAGE)},
     )
 
 
@@ -640,7 +637,7 @@ def _save_programme(request: HttpRequest, programme: Programme | None) -> HttpRe
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # Whoever sets up or edits a programme must also manage its (new) owner.
-        if not access.can(request.user, "programme.manage", Programme(owner=data["owner"])):
+        if not access.can(request.user, Perm.PROGRAMME_MANAGE, Programme(owner=data["owner"])):
             form.add_error("owner", _("You may set up programmes only for your own ministry."))
         else:
             try:
@@ -675,20 +672,20 @@ def _save_programme(request: HttpRequest, programme: Programme | None) -> HttpRe
     )
 
 
-@requires("programme.manage")
+@requires(Perm.PROGRAMME_MANAGE)
 def programme_create(request: HttpRequest) -> HttpResponse:
     return _save_programme(request, None)
 
 
-@requires("programme.manage", obj=_programme)
+@requires(Perm.PROGRAMME_MANAGE, obj=_programme)
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_programme(request, request.access_object)  # type: ignore[attr-defined]
 
 
-@requires("programme.view", obj=_programme)
+@requires(Perm.PROGRAMME_VIEW, obj=_programme)
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme: Programme = request.access_object  # type: ignore[attr-defined]
-    manages = access.can(request.user, "programme.manage", programme)
+    manages = access.can(request.user, Perm.PROGRAMME_MANAGE, programme)
     agreements = selectors.agreement_list(
         request.user, selectors.AgreementFilter(programme=programme.pk)
     )
@@ -722,7 +719,7 @@ def _programme_part(request: HttpRequest, form_class: type, save: Any) -> HttpRe
 
 
 @require_POST
-@requires("programme.manage", obj=_programme)
+@requires(Perm.PROGRAMME_MANAGE, obj=_programme)
 def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _programme_part(
         request,
@@ -743,7 +740,7 @@ def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("programme.manage", obj=_programme)
+@requires(Perm.PROGRAMME_MANAGE, obj=_programme)
 def area_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _programme_part(
         request,
@@ -756,7 +753,7 @@ def area_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("programme.manage", obj=_programme)
+@requires(Perm.PROGRAMME_MANAGE, obj=_programme)
 def funder_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _programme_part(
         request,
@@ -767,7 +764,7 @@ def funder_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("programme.view", obj=_programme)
+@requires(Perm.PROGRAMME_VIEW, obj=_programme)
 def programme_report(request: HttpRequest, pk: int) -> HttpResponse:
     programme: Programme = request.access_object  # type: ignore[attr-defined]
     return render(
@@ -783,7 +780,7 @@ def programme_report(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the network picture -----------------------------------------------------------------
 
 
-@requires("agreement.list")
+@requires(Perm.AGREEMENT_LIST)
 def network(request: HttpRequest) -> HttpResponse:
     flt = selectors.AgreementFilter.from_params(request.GET)
     graph = selectors.network_graph(request.user, flt)

@@ -22,6 +22,7 @@ from ninja import Field, Query, Router, Schema, Status
 from consilium.accounts.models import User
 from consilium.core import access
 from consilium.courses.models import Course, CourseVariant, Discipline, Review, Run
+from consilium.courses.policy import Perm
 from consilium.courses.selectors import authoring as selectors
 from consilium.courses.services import authoring as services
 from consilium.courses.services import reviewing
@@ -203,7 +204,7 @@ def _rows(model: type[Model], ids: list[int], field: str) -> list[Any]:
     return rows
 
 
-def _course(request: HttpRequest, pk: int, perm: str = "course.author") -> Course:
+def _course(request: HttpRequest, pk: int, perm: Perm = Perm.COURSE_AUTHOR) -> Course:
     if not 0 < pk <= MAX_ID:
         raise Http404
     try:
@@ -284,7 +285,7 @@ def list_authored(
     offset: int = Query(0, ge=0),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
-    access.require(request.user, "course.create")
+    access.require(request.user, Perm.COURSE_CREATE)
     rows = selectors.authored_courses(request.user, status=status).prefetch_related(
         "co_authors", "runs"
     )
@@ -299,7 +300,7 @@ def list_authored(
 
 @router.post("/authored/", response={201: CourseOut}, summary="Create a draft course")
 def create_course(request: HttpRequest, payload: CourseCreateIn) -> Status:
-    access.require(request.user, "course.create")
+    access.require(request.user, Perm.COURSE_CREATE)
     course = services.course_create(
         by=_user(request),
         owner=_row(Institution, payload.owner_id, "owner_id"),
@@ -474,7 +475,7 @@ def list_reviews(
     offset: int = Query(0, ge=0),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
-    access.require(request.user, "course.review_queue")
+    access.require(request.user, Perm.COURSE_REVIEW_QUEUE)
     rows = selectors.review_queue(_user(request), pending_only=pending).prefetch_related(
         "scores__criterion"
     )
@@ -497,7 +498,7 @@ def decide_review(request: HttpRequest, pk: int, payload: DecideIn) -> dict[str,
     item = Review.objects.filter(pk=pk).first()
     if item is None:
         raise Http404
-    access.require(request.user, "course.review", item)
+    access.require(request.user, Perm.COURSE_REVIEW, item)
     decided = reviewing.review_decide(
         review_=item,
         verdict=payload.verdict,

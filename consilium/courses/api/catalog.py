@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from consilium.core import access, public_cache
 from consilium.courses.models import Course, Run
+from consilium.courses.policy import Perm
 from consilium.courses.selectors import catalog as selectors
 
 router = Router(tags=["courses"])
@@ -178,7 +179,7 @@ def _anonymous_cached(request: HttpRequest, build: Any) -> Any:
     ),
 )
 def list_catalog(request: HttpRequest, params: Query[CatalogListQuery]) -> dict[str, Any]:
-    access.require(request.user, "course.catalog")
+    access.require(request.user, Perm.COURSE_CATALOG)
 
     def build() -> dict[str, Any]:
         qs = selectors.catalog(request.user, _filter(params))
@@ -197,7 +198,7 @@ def list_catalog(request: HttpRequest, params: Query[CatalogListQuery]) -> dict[
 def list_runs(request: HttpRequest, params: Query[CatalogQuery]) -> list[dict[str, Any]]:
     """Runs of catalog courses starting today or later, soonest first (at most 1000), with the
     catalog's filters; the same runs as the iCalendar feed."""
-    access.require(request.user, "course.catalog")
+    access.require(request.user, Perm.COURSE_CATALOG)
 
     def build() -> list[dict[str, Any]]:
         rows = []
@@ -214,7 +215,7 @@ def get_course(request: HttpRequest, pk: int) -> dict[str, Any]:
     course = selectors.course_for_page(pk)
     if course is None:
         raise Http404
-    access.require(request.user, "course.view", course)
+    access.require(request.user, Perm.COURSE_VIEW, course)
     [labelled] = selectors.label([course])
     return {
         **_summary(labelled),

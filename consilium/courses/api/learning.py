@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from consilium.core import access
 from consilium.courses.models import CourseVariant, Enrolment, Lesson, Quiz, QuizAttempt, Run
+from consilium.courses.policy import Perm
 from consilium.courses.selectors import learning as selectors
 from consilium.courses.services import learning as services
 
@@ -106,7 +107,7 @@ def _enrolment(request: HttpRequest, pk: int) -> Enrolment:
     enrolment = selectors.enrolment_for_page(pk) if 0 < pk < 2**63 else None
     if enrolment is None:
         raise Http404
-    access.require(request.user, "course.learn", enrolment)
+    access.require(request.user, Perm.COURSE_LEARN, enrolment)
     return enrolment
 
 
@@ -122,7 +123,7 @@ def _fresh(enrolment: Enrolment) -> Enrolment:
     summary="Enrol in a run",
 )
 def enrol(request: HttpRequest, pk: int, payload: EnrolIn) -> Status:
-    access.require(request.user, "course.enrol")
+    access.require(request.user, Perm.COURSE_ENROL)
     run = Run.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
     if run is None:
         raise Http404
@@ -139,7 +140,7 @@ def enrol(request: HttpRequest, pk: int, payload: EnrolIn) -> Status:
 
 @router.get("/enrolments/", response=EnrolmentPage, summary="My enrolments")
 def list_enrolments(request: HttpRequest, params: Query[Paging]) -> dict[str, Any]:
-    access.require(request.user, "signed_in")
+    access.require(request.user, access.Perm.SIGNED_IN)
     qs = selectors.my_enrolments(request.user)
     rows = list(qs[params.offset : params.offset + params.limit + 1])
     more = len(rows) > params.limit

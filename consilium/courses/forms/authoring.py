@@ -21,11 +21,8 @@ from consilium.courses.models import (
     TranslationStatus,
     Verdict,
 )
-from consilium.courses.selectors.authoring import (
-    author_institutions,
-    eligible_reviewers,
-    last_approver,
-)
+from consilium.courses.policy import eligible_reviewers
+from consilium.courses.selectors.authoring import author_institutions, last_approver
 from consilium.courses.services.authoring import MAX_CHOICES
 from consilium.institutions.models import Institution
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
 from consilium.accounts.models import User
-from consilium.core import access
-from consilium.core.access import AUTHOR_ROLES
-from consilium.core.roles import Role
 from consilium.courses.models import (
     Choice,
     Course,
@@ -21,33 +18,19 @@ from consilium.courses.models import (
     ReviewScore,
     Run,
 )
-from consilium.institutions.models import Institution, Membership
-
-
-def author_institution_ids(user: Any) -> list[int]:
-    """Institutions where the user is a course author."""
-    g = access.grants(user)
-    return sorted(pk for pk, roles in g.by_institution.items() if roles & AUTHOR_ROLES)
+from consilium.courses.policy import authorable_institutions, editable_courses
+from consilium.institutions.models import Institution
 
 
 def author_institutions(user: Any) -> QuerySet[Institution]:
-    if access.grants(user).is_network_admin:
-        return Institution.objects.order_by("name_en")
-    return Institution.objects.filter(pk__in=author_institution_ids(user)).order_by("name_en")
+    """The institutions the user may create courses for, by name."""
+    return authorable_institutions(user).order_by("name_en")
 
 
 def authored_courses(user: Any, *, status: str = "") -> QuerySet[Course]:
     """Courses the user may edit (their institutions' own and co-authored ones), newest first,
     with owner and variants loaded; filtered by ``status`` when it is one of the statuses."""
-    if access.grants(user).is_network_admin:
-        rows = Course.objects.all()
-    else:
-        ids = author_institution_ids(user)
-        if not ids:
-            return Course.objects.none()
-        rows = Course.objects.filter(
-            pk__in=Course.objects.filter(Q(owner_id__in=ids) | Q(co_authors__in=ids)).values("pk")
-        )
+    rows = editable_courses(user)
     if status in CourseStatus.values:
         rows = rows.filter(status=status)
     return (
@@ -116,22 +99,6 @@ def review_queue(user: User, *, pending_only: bool = False) -> QuerySet[Review]:
 
 def review_for_decision(pk: int) -> Review:
     return Review.objects.select_related("course", "course__owner", "submitted_by").get(pk=pk)
-
-
-def eligible_reviewers(course: Course | None = None) -> QuerySet[User]:
-    """Methodologists of the network, except course authors of the course's institutions."""
-    rows = User.objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.filter(role=Role.METHODOLOGIST).values("user_id"),
-    )
-    if course is not None and course.pk:
-        ids = {course.owner_id, *course.co_authors.values_list("pk", flat=True)}
-        rows = rows.exclude(
-            pk__in=Membership.objects.filter(
-                role=Role.COURSE_AUTHOR, institution_id__in=ids
-            ).values("user_id")
-        )
-    return rows.order_by("full_name", "email")
 
 
 def last_approver(course: Course) -> User | None:

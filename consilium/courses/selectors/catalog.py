@@ -17,7 +17,6 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
-from consilium.core import access
 from consilium.core.text import is_number, prefix_range, search_key
 from consilium.courses.models import (
     LANGUAGE_CHOICES,
@@ -30,6 +29,7 @@ from consilium.courses.models import (
     Module,
     Run,
 )
+from consilium.courses.policy import visible_courses
 from consilium.institutions.models import Institution
 
 LANGUAGES = [code for code, _label in LANGUAGE_CHOICES]
@@ -116,7 +116,7 @@ def owners_with_courses() -> QuerySet[Institution]:
 
 def published_courses(user: Any) -> QuerySet[Course]:
     """What the catalog lists: the published courses among those this person may see."""
-    return access.visible_courses(user).filter(status=CourseStatus.PUBLISHED)
+    return visible_courses(user).filter(status=CourseStatus.PUBLISHED)
 
 
 def filter_courses(qs: QuerySet[Course], flt: CatalogFilter) -> QuerySet[Course]:

@@ -1,6 +1,7 @@
 """Reads of a learner's own learning: enrolments, progress, the next lesson, quiz attempts.
 
-Learners see only their own enrolments: every selector starts from the person's rows.
+Learners see only their own enrolments: every selector starts from the person's rows among
+those the policy lets them see (``policy.visible_enrolments``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from consilium.courses.models import (
     Quiz,
     QuizAttempt,
 )
+from consilium.courses.policy import visible_enrolments
 from consilium.courses.services.learning import lessons_done
 
 
@@ -26,7 +28,8 @@ def my_enrolments(user: Any) -> QuerySet[Enrolment]:
     if not user.is_authenticated:
         return Enrolment.objects.none()
     return (
-        Enrolment.objects.filter(learner=user)
+        visible_enrolments(user)
+        .filter(learner_id=user.pk)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .select_related("run", "variant", "course__owner")
         .order_by("-enrolled_at", "-id")

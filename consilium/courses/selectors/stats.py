@@ -21,6 +21,7 @@ from consilium.courses.models import (
     StatsScope,
     YearStats,
 )
+from consilium.courses.policy import visible_enrolments
 from consilium.institutions.models import Institution
 
 FIELDS = ("courses", "visitors", "enrolments", "completions", "certificates")
@@ -146,10 +147,10 @@ def course_funnel(course_id: int) -> list[YearTotals]:
     return _years(YearStats.objects.filter(scope=StatsScope.COURSE, scope_id=course_id))
 
 
-def course_learners(course: Course, query: str = "") -> QuerySet[Enrolment]:
-    """The course's enrolments with their learners and progress, newest first; ``query``
-    matches the learner's name or e-mail."""
-    rows = Enrolment.objects.filter(course=course).select_related("learner", "run")
+def course_learners(user: Any, course: Course, query: str = "") -> QuerySet[Enrolment]:
+    """The course's enrolments that ``user`` may see, with their learners and progress, newest
+    first; ``query`` matches the learner's name or e-mail."""
+    rows = visible_enrolments(user).filter(course=course).select_related("learner", "run")
     query = query.strip()
     if query:
         rows = rows.filter(

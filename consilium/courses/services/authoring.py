@@ -54,6 +54,7 @@ from consilium.courses.models import (
     Run,
     TranslationStatus,
 )
+from consilium.courses.policy import Perm
 from consilium.courses.services.reviewing import review_submit
 from consilium.courses.versions import CATALOG
 from consilium.institutions.models import Institution
@@ -203,7 +204,7 @@ def course_create(
 ) -> Course:
     """A draft course owned by ``owner`` (where ``by`` is a course author), in ``language``."""
     errors = _check_settings(settings_)
-    if not access.can(by, "course.create", owner):
+    if not access.can(by, Perm.COURSE_CREATE, owner):
         errors["owner"] = [
             _("You can create courses only for an institution where you are a course author.")
         ]

@@ -21,7 +21,7 @@ from consilium.accounts.models import User
 from consilium.core import public_cache
 from consilium.core.roles import Role
 from consilium.core.services import read_only, service
-from consilium.courses import review
+from consilium.courses import policy, review
 from consilium.courses.models import (
     Course,
     CourseStatus,
@@ -33,7 +33,6 @@ from consilium.courses.models import (
     Verdict,
 )
 from consilium.courses.versions import CATALOG
-from consilium.institutions.models import Membership
 from consilium.notifications.services import notify
 
 
@@ -64,10 +63,9 @@ def check_reviewer(course: Course, reviewer: User | None) -> User:
     """A methodologist (anywhere) who is not a course author at the course's institutions."""
     if reviewer is None:
         raise ValidationError({"reviewer": [_("Choose the methodologist who will review it.")]})
-    held = Membership.objects.filter(user=reviewer)
-    if not reviewer.is_active or not held.filter(role=Role.METHODOLOGIST).exists():
+    if not policy.is_methodologist(reviewer):
         raise ValidationError({"reviewer": [_("Choose a methodologist from the list.")]})
-    if held.filter(role=Role.COURSE_AUTHOR, institution_id__in=institution_ids(course)).exists():
+    if policy.authors_at(reviewer, institution_ids(course)):
         raise ValidationError(
             {
                 "reviewer": [

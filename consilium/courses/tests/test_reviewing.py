@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from consilium.core.models import ContentVersion
 from consilium.core.roles import Role
 from consilium.core.testing import assert_queries_constant
-from consilium.courses import testing
+from consilium.courses import policy, testing
 from consilium.courses.models import (
     Course,
     CourseStatus,
@@ -208,7 +208,7 @@ def test_eligible_reviewers_leave_out_the_course_authors(school, author, methodo
     course = testing.course(owner=school)
     insider = member(Role.METHODOLOGIST, school)
     insider.memberships.create(institution=school, role=Role.COURSE_AUTHOR)
-    people = list(selectors.eligible_reviewers(course))
+    people = list(policy.eligible_reviewers(course))
     assert methodologist in people and insider not in people and author not in people
 
 

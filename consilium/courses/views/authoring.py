@@ -46,6 +46,7 @@ from consilium.courses.models import (
     Quiz,
     Run,
 )
+from consilium.courses.policy import Perm
 from consilium.courses.selectors import authoring as selectors
 from consilium.courses.services import authoring as services
 from consilium.courses.services import reviewing
@@ -155,7 +156,7 @@ def _form_page(
 # --- my courses and creating one ---------------------------------------------------------
 
 
-@requires("course.create")
+@requires(Perm.COURSE_CREATE)
 def authored(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     rows = selectors.authored_courses(request.user, status=status)
@@ -173,7 +174,7 @@ def authored(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("course.create")
+@requires(Perm.COURSE_CREATE)
 def create(request: HttpRequest) -> HttpResponse:
     form = CourseForm(_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -247,7 +248,7 @@ def _settings_initial(course: Course) -> dict[str, Any]:
     }
 
 
-@requires("course.author", obj=_course)
+@requires(Perm.COURSE_AUTHOR, obj=_course)
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The course workspace; a POST saves the settings (optimistic: ``revision``)."""
     course: Course = _obj(request)
@@ -302,7 +303,7 @@ def _act(
 
 
 @require_POST
-@requires("course.author", obj=_course)
+@requires(Perm.COURSE_AUTHOR, obj=_course)
 def variant_add(request: HttpRequest, pk: int) -> HttpResponse:
     course: Course = _obj(request)
     form = VariantForm(request.POST, course=course, prefix="variant")
@@ -326,7 +327,7 @@ def variant_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, course, form, act, "variants")
 
 
-@requires("course.author", obj=_variant)
+@requires(Perm.COURSE_AUTHOR, obj=_variant)
 def variant_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     variant: CourseVariant = _item(request)
@@ -377,7 +378,7 @@ def _variant_of(request: HttpRequest, course: Course) -> CourseVariant:
 
 
 @require_POST
-@requires("course.author", obj=_course)
+@requires(Perm.COURSE_AUTHOR, obj=_course)
 def module_add(request: HttpRequest, pk: int) -> HttpResponse:
     course: Course = _obj(request)
     variant = _variant_of(request, course)
@@ -399,7 +400,7 @@ def module_add(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@requires("course.author", obj=_module)
+@requires(Perm.COURSE_AUTHOR, obj=_module)
 def module_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     module: Module = _item(request)
@@ -423,7 +424,7 @@ def _content_url(course: Course, variant: CourseVariant) -> str:
     return reverse("courses:edit", args=[course.pk]) + f"?variant={variant.language}#content"
 
 
-@requires("course.author", obj=_module)
+@requires(Perm.COURSE_AUTHOR, obj=_module)
 def module_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     module: Module = _item(request)
@@ -450,7 +451,7 @@ def module_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 @require_POST
-@requires("course.author", obj=_module)
+@requires(Perm.COURSE_AUTHOR, obj=_module)
 def module_move(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     module: Module = _item(request)
@@ -483,7 +484,7 @@ def _lesson_data(form: Any, request: HttpRequest) -> services.LessonData:
     )
 
 
-@requires("course.author", obj=_module)
+@requires(Perm.COURSE_AUTHOR, obj=_module)
 def lesson_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     module: Module = _item(request)
@@ -519,7 +520,7 @@ def lesson_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires("course.author", obj=_lesson)
+@requires(Perm.COURSE_AUTHOR, obj=_lesson)
 def lesson_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     lesson: Lesson = _item(request)
@@ -558,7 +559,7 @@ def lesson_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires("course.author", obj=_lesson)
+@requires(Perm.COURSE_AUTHOR, obj=_lesson)
 def lesson_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     lesson: Lesson = _item(request)
@@ -585,7 +586,7 @@ def lesson_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 @require_POST
-@requires("course.author", obj=_lesson)
+@requires(Perm.COURSE_AUTHOR, obj=_lesson)
 def lesson_move(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     lesson: Lesson = _item(request)
@@ -603,7 +604,7 @@ def lesson_move(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     return redirect(_content_url(course, lesson.module.variant))
 
 
-@requires("course.author", obj=_lesson)
+@requires(Perm.COURSE_AUTHOR, obj=_lesson)
 def lesson_preview(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """The lesson as learners will see it (read-only)."""
     course: Course = _obj(request)
@@ -640,7 +641,7 @@ def _quiz_of(lesson: Lesson) -> Quiz:
     return quiz
 
 
-@requires("course.author", obj=_lesson)
+@requires(Perm.COURSE_AUTHOR, obj=_lesson)
 def quiz_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """The quiz's settings (POST) and its questions, with a form to add one."""
     course: Course = _obj(request)
@@ -679,7 +680,7 @@ def quiz_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires("course.author", obj=_lesson)
+@requires(Perm.COURSE_AUTHOR, obj=_lesson)
 def question_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     lesson: Lesson = _item(request)
@@ -707,7 +708,7 @@ def question_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires("course.author", obj=_question)
+@requires(Perm.COURSE_AUTHOR, obj=_question)
 def question_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     question: Question = _item(request)
@@ -735,7 +736,7 @@ def question_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires("course.author", obj=_question)
+@requires(Perm.COURSE_AUTHOR, obj=_question)
 def question_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     question: Question = _item(request)
@@ -777,7 +778,7 @@ def _run_data(data: dict[str, Any]) -> services.RunData:
 
 
 @require_POST
-@requires("course.author", obj=_course)
+@requires(Perm.COURSE_AUTHOR, obj=_course)
 def run_add(request: HttpRequest, pk: int) -> HttpResponse:
     course: Course = _obj(request)
     form = RunForm(request.POST, prefix="run")
@@ -793,7 +794,7 @@ def run_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, course, form, act, "runs")
 
 
-@requires("course.author", obj=_run)
+@requires(Perm.COURSE_AUTHOR, obj=_run)
 def run_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     run: Run = _item(request)
@@ -827,7 +828,7 @@ def run_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 @require_POST
-@requires("course.author", obj=_run)
+@requires(Perm.COURSE_AUTHOR, obj=_run)
 def run_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     course: Course = _obj(request)
     try:
@@ -843,7 +844,7 @@ def run_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 @require_POST
-@requires("course.author", obj=_course)
+@requires(Perm.COURSE_AUTHOR, obj=_course)
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     course: Course = _obj(request)
     form = SubmitForm(request.POST, course=course)
@@ -872,7 +873,7 @@ def _step(request: HttpRequest, pk: int, step: Callable[..., Course], message: s
 
 
 @require_POST
-@requires("course.author", obj=_course)
+@requires(Perm.COURSE_AUTHOR, obj=_course)
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
@@ -883,13 +884,13 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("course.author", obj=_course)
+@requires(Perm.COURSE_AUTHOR, obj=_course)
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, reviewing.course_archive, _("The course is archived."))
 
 
 @require_POST
-@requires("course.author", obj=_course)
+@requires(Perm.COURSE_AUTHOR, obj=_course)
 def restore(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, reviewing.course_restore, _("The course is restored as a draft."))
 

@@ -30,6 +30,7 @@ from consilium.courses.models import (
     Discipline,
     Run,
 )
+from consilium.courses.policy import Perm
 from consilium.courses.selectors import catalog as selectors
 from consilium.courses.selectors.learning import enrolment_of
 from consilium.courses.services import stats
@@ -47,7 +48,7 @@ def _course(request: HttpRequest, pk: int, **_kwargs: Any) -> Course:
 # --- catalog -----------------------------------------------------------------------------
 
 
-@requires("course.catalog")
+@requires(Perm.COURSE_CATALOG)
 @public_cache.cached_for_anonymous("courses")
 def catalog(request: HttpRequest) -> HttpResponse:
     flt = selectors.CatalogFilter.from_params(request.GET)
@@ -92,7 +93,7 @@ def _institution_options(selected: int | None) -> str:
 # loading the course again (every change of what the page shows bumps "courses"); drafts are
 # never cached for anonymous visitors, who are sent to sign in.
 @public_cache.cached_for_anonymous("courses")
-@requires("course.view", obj=_course)
+@requires(Perm.COURSE_VIEW, obj=_course)
 def _course_page(request: HttpRequest, pk: int) -> HttpResponse:
     obj: Course = request.access_object  # type: ignore[attr-defined]
     variants = {v.language: v for v in obj.variants.all()}
@@ -109,7 +110,7 @@ def _course_page(request: HttpRequest, pk: int) -> HttpResponse:
         "runs": selectors.open_runs(obj),
         "co_authors": list(obj.co_authors.all()),
         "enrolment": enrolment,
-        "can_enrol": obj.status == "published" and access.can(request.user, "course.enrol"),
+        "can_enrol": obj.status == "published" and access.can(request.user, Perm.COURSE_ENROL),
         "next_url": request.get_full_path(),
     }
     return render(request, "courses/catalog/course.html", context)
@@ -154,7 +155,7 @@ def _calendar(request: HttpRequest, runs: list[Run], name: str) -> HttpResponse:
     return response
 
 
-@requires("course.view", obj=_course)
+@requires(Perm.COURSE_VIEW, obj=_course)
 def course_ical(request: HttpRequest, pk: int) -> HttpResponse:
     obj: Course = request.access_object  # type: ignore[attr-defined]
     runs = list(obj.runs.order_by("starts_on", "id"))
@@ -164,7 +165,7 @@ def course_ical(request: HttpRequest, pk: int) -> HttpResponse:
     return _calendar(request, runs, variant.title if variant else str(obj))
 
 
-@requires("course.catalog")
+@requires(Perm.COURSE_CATALOG)
 def runs_ical(request: HttpRequest) -> HttpResponse:
     """Published courses are the same for everyone, so the feed is cached for everyone."""
 

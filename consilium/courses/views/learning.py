@@ -31,6 +31,7 @@ from consilium.courses.models import (
     QuizAttempt,
     Run,
 )
+from consilium.courses.policy import Perm
 from consilium.courses.selectors import learning as selectors
 from consilium.courses.services import learning as services
 
@@ -67,7 +68,7 @@ def _refused(request: HttpRequest, exc: ValidationError) -> None:
 
 
 @require_POST
-@requires("course.enrol", obj=_run)
+@requires(Perm.COURSE_ENROL, obj=_run)
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     run: Run = request.access_object  # type: ignore[attr-defined]
     course_url = reverse("courses:course", args=[run.course_id])
@@ -87,7 +88,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("course.learn", obj=_enrolment)
+@requires(Perm.COURSE_LEARN, obj=_enrolment)
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
     try:
@@ -100,7 +101,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("course.learn", obj=_enrolment)
+@requires(Perm.COURSE_LEARN, obj=_enrolment)
 def choose_variant(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
     form = VariantForm(request.POST, variants=list(enrolment.course.variants.all()))
@@ -118,7 +119,7 @@ def choose_variant(request: HttpRequest, pk: int) -> HttpResponse:
 # --- my learning -------------------------------------------------------------------------
 
 
-@requires("signed_in")
+@requires(access.Perm.SIGNED_IN)
 def my_learning(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_enrolments(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -134,7 +135,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 # --- learning ----------------------------------------------------------------------------
 
 
-@requires("course.learn", obj=_enrolment)
+@requires(Perm.COURSE_LEARN, obj=_enrolment)
 def learn(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
     modules = selectors.learning_outline(enrolment)
@@ -169,7 +170,7 @@ def learn(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("course.learn", obj=_enrolment)
+@requires(Perm.COURSE_LEARN, obj=_enrolment)
 def lesson_done(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
     enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
     target = _lesson_of(enrolment, lesson)
@@ -185,7 +186,7 @@ def lesson_done(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
     return redirect(_learn_url(enrolment, following or target))
 
 
-@requires("course.learn", obj=_enrolment)
+@requires(Perm.COURSE_LEARN, obj=_enrolment)
 def quiz(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
     enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
     target = _lesson_of(enrolment, lesson)
@@ -214,7 +215,7 @@ def quiz(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
     return render(request, "courses/learning/quiz.html", context)
 
 
-@requires("course.learn", obj=_enrolment)
+@requires(Perm.COURSE_LEARN, obj=_enrolment)
 def quiz_result(request: HttpRequest, pk: int, attempt: int) -> HttpResponse:
     enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
     row = get_object_or_404(
@@ -232,7 +233,7 @@ def quiz_result(request: HttpRequest, pk: int, attempt: int) -> HttpResponse:
     return render(request, "courses/learning/quiz_result.html", context)
 
 
-@requires("signed_in")
+@requires(access.Perm.SIGNED_IN)
 def lesson_file(request: HttpRequest, lesson: int) -> FileResponse:
     """A lesson's file, for the learners of its variant and the course's staff only."""
     target = get_object_or_404(
@@ -242,8 +243,8 @@ def lesson_file(request: HttpRequest, lesson: int) -> FileResponse:
     learner = Enrolment.objects.filter(
         learner_id=request.user.pk, variant_id=target.module.variant_id
     ).exclude(status=EnrolmentStatus.WITHDRAWN)
-    staff = access.can(request.user, "course.author", course) or access.can(
-        request.user, "course.learners", course
+    staff = access.can(request.user, Perm.COURSE_AUTHOR, course) or access.can(
+        request.user, Perm.COURSE_LEARNERS, course
     )
     if not staff and not learner.exists():
         raise PermissionDenied

@@ -17,6 +17,7 @@ from consilium.core.forms import apply_errors
 from consilium.core.html import video_embed
 from consilium.courses.forms.authoring import DecideForm
 from consilium.courses.models import LessonKind, Review, RubricCriterion, Verdict
+from consilium.courses.policy import Perm
 from consilium.courses.selectors import authoring as selectors
 from consilium.courses.services import reviewing
 
@@ -33,7 +34,7 @@ def _review(request: HttpRequest, pk: int, **_kwargs: Any) -> Review:
         raise Http404 from None
 
 
-@requires("course.review_queue")
+@requires(Perm.COURSE_REVIEW_QUEUE)
 def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.review_queue(request.user), 20).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     for row in page.object_list:
@@ -41,7 +42,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/reviewing/queue.html", {"page": page})
 
 
-@requires("course.review", obj=_review)
+@requires(Perm.COURSE_REVIEW, obj=_review)
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The course read-only (a variant at a time), the rubric and the verdict form."""
     item: Review = request.access_object  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from consilium.core.access import requires
 from consilium.core.person_cache import cached_per_person
 from consilium.core.tabular import csv_stream
 from consilium.courses.models import Course
+from consilium.courses.policy import Perm
 from consilium.courses.selectors import stats
 from consilium.courses.services.stats import STATS_CACHE
 from consilium.institutions.models import Institution
@@ -78,14 +79,14 @@ def _csv(rows: Iterator[list[Any]], name: str) -> StreamingHttpResponse:
 # --- a course --------------------------------------------------------------------------------
 
 
-@requires("course.learners", obj=_course)
+@requires(Perm.COURSE_LEARNERS, obj=_course)
 def course_stats(request: HttpRequest, pk: int) -> HttpResponse:
     course: Course = request.access_object  # type: ignore[attr-defined]
     years = stats.course_funnel(course.pk)
     query = request.GET.get("q", "")[:100]
-    page = Paginator(stats.course_learners(course, query), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        stats.course_learners(request.user, course, query), settings.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "courses/statistics/course.html",
@@ -101,7 +102,7 @@ def course_stats(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("course.learners", obj=_course)
+@requires(Perm.COURSE_LEARNERS, obj=_course)
 def course_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     def rows() -> Iterator[list[Any]]:
         yield _headers()
@@ -115,7 +116,7 @@ def course_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @cached_per_person(STATS_CACHE, "directory")
-@requires("course.stats.institution", obj=_institution)
+@requires(Perm.STATS_INSTITUTION, obj=_institution)
 def institution_stats(request: HttpRequest, pk: int) -> HttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
     dashboard = stats.institution_dashboard(institution, _year(request))
@@ -134,7 +135,7 @@ def institution_stats(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("course.stats.institution", obj=_institution)
+@requires(Perm.STATS_INSTITUTION, obj=_institution)
 def institution_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     institution: Institution = request.access_object  # type: ignore[attr-defined]
 
@@ -157,7 +158,7 @@ def institution_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpRespons
 # Outside @requires: the permission depends only on the person's memberships (see
 # core/person_cache.py); the totals' version is bumped by every refresh of them.
 @cached_per_person(STATS_CACHE, "directory")
-@requires("course.stats.network")
+@requires(Perm.STATS_NETWORK)
 def network_stats(request: HttpRequest) -> HttpResponse:
     dashboard = stats.network_dashboard(_year(request))
     return render(
@@ -174,7 +175,7 @@ def network_stats(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("course.stats.network")
+@requires(Perm.STATS_NETWORK)
 def network_stats_csv(request: HttpRequest) -> StreamingHttpResponse:
     def rows() -> Iterator[list[Any]]:
         dashboard = stats.network_dashboard(_year(request), limit=None)

@@ -1,0 +1,105 @@
+"""The access registry: apps register their permissions, rules and scopes; mistakes fail at
+start-up rather than refusing (or allowing) quietly."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+
+from consilium.core import access
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """A copy of the registry, so that a test's registrations do not outlive it."""
+    monkeypatch.setattr(access, "_RULES", dict(access._RULES))
+    monkeypatch.setattr(access, "_ENUMS", dict(access._ENUMS))
+    monkeypatch.setattr(access, "_SCOPES", dict(access._SCOPES))
+
+
+class Sample(StrEnum):
+    READ = "sample.read"
+    WRITE = "sample.write"
+
+
+def test_registered_rules_answer(registry) -> None:
+    access.register_rules({Sample.READ: access.public, Sample.WRITE: access.network_admin})
+    assert access.can(AnonymousUser(), Sample.READ)
+    assert not access.can(AnonymousUser(), Sample.WRITE)
+    assert Sample in access.permission_enums()
+
+
+def test_a_name_outside_an_enum_is_refused(registry) -> None:
+    with pytest.raises(ImproperlyConfigured, match="not a member"):
+        access.register_rules({"sample.read": access.public})  # type: ignore[dict-item]
+
+
+def test_registering_a_name_twice_is_refused(registry) -> None:
+    access.register_rules({Sample.READ: access.public, Sample.WRITE: access.public})
+
+    class Again(StrEnum):
+        READ = "sample.read"
+
+    with pytest.raises(ImproperlyConfigured, match="registered twice"):
+        access.register_rules({Again.READ: access.public})
+
+
+def test_a_member_without_a_rule_is_refused(registry) -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"no rule for \['sample.write'\]"):
+        access.register_rules({Sample.READ: access.public})
+
+
+def test_a_scope_registered_twice_is_refused(registry) -> None:
+    from consilium.institutions.models import Institution
+
+    with pytest.raises(ImproperlyConfigured, match="twice"):
+        access.register_scope(Institution, lambda user: Institution.objects.all())
+
+
+def test_an_unknown_permission_is_refused() -> None:
+    assert not access.can(AnonymousUser(), "no.such.permission")  # type: ignore[arg-type]
+
+
+def test_every_app_registered_its_permissions() -> None:
+    from consilium.accounts.policy import Perm as AccountPerm
+    from consilium.courses.policy import Perm as CoursePerm
+    from consilium.credentials.policy import Perm as CertificatePerm
+    from consilium.institutions.policy import Perm as DirectoryPerm
+    from consilium.partnerships.policy import Perm as PartnershipPerm
+
+    enums = {access.Perm, AccountPerm, DirectoryPerm, PartnershipPerm, CoursePerm, CertificatePerm}
+    assert access.permission_enums() == enums
+    assert access.registered_permissions() == {m.value for enum in enums for m in enum}
+
+
+@pytest.mark.django_db
+def test_every_scope_answers_for_anonymous_visitors() -> None:
+    from consilium.courses.models import Course, Enrolment
+    from consilium.credentials.models import Certificate
+    from consilium.institutions.models import Institution, Membership
+    from consilium.partnerships.models import Agreement
+
+    models = {Institution, Membership, Agreement, Course, Enrolment, Certificate}
+    assert access.scoped_models() == models
+    for model in models:
+        assert access.visible(AnonymousUser(), model).model is model
+
+
+def test_core_imports_no_app() -> None:
+    import pathlib
+    import re
+
+    core = pathlib.Path(access.__file__).parent
+    apps = "accounts|institutions|partnerships|courses|credentials|notifications"
+    upward = re.compile(rf"consilium\.({apps})\b")
+    found = [
+        f"{path.relative_to(core)}:{number}"
+        for path in core.rglob("*.py")
+        if "tests" not in path.relative_to(core).parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if upward.search(line)
+    ]
+    assert found == []
