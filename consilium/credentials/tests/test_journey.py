@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from consilium.accounts.services import api_token_create
-from consilium.core.testing import UserFactory
+from consilium.accounts.testing import UserFactory
 from consilium.courses import testing
 from consilium.courses.models import Lesson, LessonKind, Question
 
