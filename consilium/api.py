@@ -2,12 +2,13 @@
 
 Scripts authenticate with a personal token (``Authorization: Bearer cns_…``); the public
 directory needs none. Errors are JSON with a message in the language of the request
-(``Accept-Language``): 400 for invalid input with ``errors`` per field, 401, 403, 404.
+(``Accept-Language``): 400 for invalid input with ``errors`` (messages) and ``codes``
+(machine-readable codes) per field, 401, 403, 404.
 """
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -21,36 +22,65 @@ api = NinjaAPI(
     version="1",
     description=(
         "The directory and, as modules land, partnerships, courses and certificates. "
-        "Create a personal token on your profile page and send it as `Authorization: Bearer`."
+        "Create a personal token on your profile page and send it as `Authorization: Bearer`.\n\n"
+        "Lists take `offset` and `limit` (at most 100) and answer `count`, `next_offset` (null "
+        "on the last page) and the rows.\n\n"
+        "Errors are JSON with a `detail` in the language of `Accept-Language`. Invalid input "
+        "is a 400 with, per field (`__all__` for the whole request), `errors`: the messages, "
+        "for people, and `codes`: one code per message, for programs, e.g. "
+        '`{"detail": "The data is not valid.", "errors": {"hours": ["Enter a number."]}, '
+        '"codes": {"hours": ["int_parsing"]}}`. A malformed request (a missing field, a value '
+        "of the wrong type) has pydantic's error types as codes (`missing`, `int_parsing`, "
+        "`string_too_long`, `json_invalid`, …); a request our rules refuse has Django's "
+        "validation codes (`required`, `invalid`, `max_length`, `unique`, …), `invalid` where "
+        "no other applies."
     ),
     urls_namespace="api",
     auth=token_auth,
 )
 
 
+DEFAULT_CODE = "invalid"  # for a ValidationError raised without a code
+
+
+def _invalid(
+    request: HttpRequest, errors: dict[str, list[str]], codes: dict[str, list[str]]
+) -> HttpResponse:
+    """The 400 of invalid input: per field, the messages and, in the same order, their codes."""
+    return api.create_response(
+        request,
+        {"detail": _("The data is not valid."), "errors": errors, "codes": codes},
+        status=400,
+    )
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors: dict[str, Any] = (
-        exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    )
-    return api.create_response(
-        request, {"detail": _("The data is not valid."), "errors": errors}, status=400
-    )
+    errors: dict[str, list[str]] = {}
+    codes: dict[str, list[str]] = {}
+    fields = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
+    for field, field_errors in fields.items():
+        for error in field_errors:  # each one message with its code, as Django keeps them
+            message = error.message % error.params if error.params else error.message
+            errors.setdefault(field, []).append(str(message))
+            codes.setdefault(field, []).append(error.code or DEFAULT_CODE)
+    return _invalid(request, errors, codes)
 
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
+    codes: dict[str, list[str]] = {}
     for error in exc.errors:
         loc = [
             str(part)
             for part in error.get("loc", [])
             if part not in ("body", "query", "path", "payload", "form", "file")
         ]
-        errors.setdefault(".".join(loc) or "__all__", []).append(_schema_message(error))
-    return api.create_response(
-        request, {"detail": _("The data is not valid."), "errors": errors}, status=400
-    )
+        field = ".".join(loc) or NON_FIELD_ERRORS
+        errors.setdefault(field, []).append(_schema_message(error))
+        codes.setdefault(field, []).append(str(error.get("type") or DEFAULT_CODE))
+    return _invalid(request, errors, codes)
 
 
 def _schema_message(error: dict[str, Any]) -> str:
@@ -73,7 +103,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:  # ninja's "Cannot parse request body"
         message = _("The request body is not valid JSON.")
         return api.create_response(
-            request, {"detail": message, "errors": {"__all__": [message]}}, status=400
+            request,
+            {
+                "detail": message,
+                "errors": {NON_FIELD_ERRORS: [message]},
+                "codes": {NON_FIELD_ERRORS: ["json_invalid"]},
+            },
+            status=400,
         )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
