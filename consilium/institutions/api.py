@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from consilium.core import access, public_cache
+from consilium.core.api import Page, Paging, page
 from consilium.institutions import selectors, services
 from consilium.institutions.models import Institution
 from consilium.institutions.policy import Perm
@@ -77,19 +78,11 @@ class InstitutionPatch(Schema):
     aliases: list[str] | None = None
 
 
-class Page(Schema):
-    count: int
-    next_offset: int | None
-    results: list[InstitutionOut]
-
-
-class DirectoryQuery(Schema):
+class DirectoryQuery(Paging):
     q: str = ""
     kind: str = ""
     country: str = ""
     parent: int | None = None
-    offset: int = Field(0, ge=0)
-    limit: int = Field(20, ge=1, le=100)
 
 
 class MemberOut(Schema):
@@ -126,7 +119,7 @@ def _data(payload: Schema, partial: bool) -> dict[str, Any]:
     return data
 
 
-@router.get("", response=Page, summary="List and search the directory")
+@router.get("", response=Page[InstitutionOut], summary="List and search the directory")
 def list_institutions(request: HttpRequest, params: Query[DirectoryQuery]) -> HttpResponse:
     access.require(request.user, Perm.DIRECTORY_VIEW)
 
@@ -135,16 +128,8 @@ def list_institutions(request: HttpRequest, params: Query[DirectoryQuery]) -> Ht
         # until the next write (see core/public_cache.py).
         flt = selectors.DirectoryFilter.from_params(params.dict())
         qs = selectors.institution_list(request.user, flt)
-        rows = list(qs[params.offset : params.offset + params.limit + 1])
-        more = len(rows) > params.limit
-        page = Page.model_validate(
-            {
-                "count": qs.count(),
-                "next_offset": params.offset + params.limit if more else None,
-                "results": rows[: params.limit],
-            }
-        )
-        return page.model_dump_json().encode()
+        answer = Page[InstitutionOut].model_validate(page(qs, params))
+        return answer.model_dump_json().encode()
 
     body = public_cache.cached_json("directory", request, build)
     return HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -24,6 +24,7 @@ from ninja.files import UploadedFile
 
 from consilium.accounts.models import User
 from consilium.core import access
+from consilium.core.api import Page, Paging, page
 from consilium.institutions.models import Institution
 from consilium.partnerships import lifecycle, selectors, services
 from consilium.partnerships.models import (
@@ -64,11 +65,6 @@ class InstitutionRef(Schema):
     short_name: str
     country: str
     kind: str
-
-
-class Page(Schema):
-    count: int
-    next_offset: int | None
 
 
 class Conflict(Schema):
@@ -149,10 +145,6 @@ class ProgrammeDetail(ProgrammeOut):
     funders: list[FunderOut]
 
 
-class ProgrammePage(Page):
-    results: list[ProgrammeListItem]
-
-
 class ProgrammeIn(Schema):
     owner_id: int
     title: Titles
@@ -187,11 +179,6 @@ class FunderIn(Schema):
     source: str
     amount: Decimal | None = None
     currency: str = ""
-
-
-class Paging(Schema):
-    offset: int = Field(0, ge=0)
-    limit: int = Field(20, ge=1, le=100)
 
 
 def _phase(phase: Phase) -> dict[str, Any]:
@@ -246,17 +233,11 @@ def _programme_owner(request: HttpRequest, owner_id: int) -> Institution:
     return owner
 
 
-@router.get("/programmes/", response=ProgrammePage, summary="List programmes")
+@router.get("/programmes/", response=Page[ProgrammeListItem], summary="List programmes")
 def list_programmes(request: HttpRequest, params: Query[Paging]) -> dict[str, Any]:
     access.require(request.user, Perm.PROGRAMME_VIEW)
     qs = selectors.programme_list(request.user)
-    rows = list(qs[params.offset : params.offset + params.limit + 1])
-    more = len(rows) > params.limit
-    return {
-        "count": qs.count(),
-        "next_offset": params.offset + params.limit if more else None,
-        "results": [_programme(p) for p in rows[: params.limit]],
-    }
+    return page(qs, params, lambda rows: [_programme(p) for p in rows])
 
 
 @router.post("/programmes/", response={201: ProgrammeDetail}, summary="Set up a programme")
@@ -430,10 +411,6 @@ class AgreementOut(AgreementSummary):
     permissions: Permissions
     created_at: datetime
     updated_at: datetime
-
-
-class AgreementPage(Page):
-    results: list[AgreementSummary]
 
 
 class PartyIn(Schema):
@@ -776,7 +753,7 @@ def _filter(params: AgreementQuery) -> selectors.AgreementFilter:
 
 @router.get(
     "/agreements/",
-    response=AgreementPage,
+    response=Page[AgreementSummary],
     summary="List and filter agreements",
     description=(
         "The filters of the agreements page: `q` (title or number), `programme`, `phase`, "
@@ -788,13 +765,7 @@ def _filter(params: AgreementQuery) -> selectors.AgreementFilter:
 def list_agreements(request: HttpRequest, params: Query[AgreementListQuery]) -> dict[str, Any]:
     access.require(request.user, Perm.AGREEMENT_LIST)
     qs = selectors.agreement_list(request.user, _filter(params))
-    rows = list(qs[params.offset : params.offset + params.limit + 1])
-    more = len(rows) > params.limit
-    return {
-        "count": qs.count(),
-        "next_offset": params.offset + params.limit if more else None,
-        "results": [_summary(a) for a in rows[: params.limit]],
-    }
+    return page(qs, params, lambda rows: [_summary(a) for a in rows])
 
 
 @router.get("/agreements/{int:pk}", response=AgreementOut, summary="One agreement")

@@ -1,6 +1,7 @@
 """The API kit (core/api.py) and the OpenAPI document it feeds (consilium/api.py)."""
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,85 @@ from ninja.errors import HttpError
 from consilium.accounts.models import User
 from consilium.accounts.services import api_token_create
 from consilium.api import api
+from consilium.core.api import MAX_OFFSET, Page, Paging, page
+
+LIST_ENDPOINTS = {
+    # path: (component of the 200 answer, key of the rows)
+    "/api/v1/institutions/": ("Page_InstitutionOut_", "results"),
+    "/api/v1/partnerships/programmes/": ("Page_ProgrammeListItem_", "results"),
+    "/api/v1/partnerships/agreements/": ("Page_AgreementSummary_", "results"),
+    "/api/v1/courses/catalog/": ("Page_CourseSummary_", "results"),
+    "/api/v1/courses/enrolments/": ("Page_EnrolmentOut_", "results"),
+    "/api/v1/courses/authored/": ("ItemsPage_CourseOut_", "items"),
+    "/api/v1/courses/reviews/": ("ItemsPage_ReviewOut_", "items"),
+}
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return api.get_openapi_schema()
+
+
+def test_every_ref_resolves(document) -> None:
+    refs = set(re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(document)))
+    assert refs and refs <= set(document["components"]["schemas"])
+
+
+def test_each_list_answers_a_page_of_its_own(document) -> None:
+    schemas = document["components"]["schemas"]
+    for path, (component, key) in LIST_ENDPOINTS.items():
+        answer = document["paths"][path]["get"]["responses"][200]["content"]
+        assert answer["application/json"]["schema"] == {
+            "$ref": f"#/components/schemas/{component}"
+        }, path
+        assert set(schemas[component]["properties"]) == {"count", "next_offset", key}, path
+        params = {p["name"]: p["schema"] for p in document["paths"][path]["get"]["parameters"]}
+        assert (params["offset"]["maximum"], params["limit"]["maximum"]) == (MAX_OFFSET, 100)
+
+
+def test_page_fetches_one_row_more_to_know_whether_another_follows() -> None:
+    rows = list(range(7))
+    assert page(rows, Paging(offset=2, limit=3)) == {
+        "count": 7,
+        "next_offset": 5,
+        "results": [2, 3, 4],
+    }
+    assert page(rows, Paging(offset=4, limit=3), key="items") == {
+        "count": 7,
+        "next_offset": None,
+        "items": [4, 5, 6],
+    }
+    assert page(rows, Paging(offset=9, limit=20), lambda shown: [r * 10 for r in shown]) == {
+        "count": 7,
+        "next_offset": None,
+        "results": [],
+    }
+    converted = page(rows, Paging(offset=0, limit=2), lambda shown: [r * 10 for r in shown])
+    assert converted["results"] == [0, 10] and converted["next_offset"] == 2
+    assert Page[int].model_validate(converted).model_dump() == converted
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params, field, code",
+    [
+        ({"offset": MAX_OFFSET + 1}, "offset", "less_than_equal"),
+        ({"offset": -1}, "offset", "greater_than_equal"),
+        ({"limit": 0}, "limit", "greater_than_equal"),
+        ({"limit": 101}, "limit", "less_than_equal"),
+        ({"limit": "many"}, "limit", "int_parsing"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/v1/institutions/", "/api/v1/courses/catalog/"])
+def test_paging_has_one_bound_everywhere_and_says_why_in_codes(
+    client, path, params, field, code
+) -> None:
+    response = client.get(path, params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["codes"] == {field: [code]}
+    assert len(body["errors"][field]) == 1
+    assert client.get(path, {"offset": MAX_OFFSET, "limit": 100}).status_code == 200
 
 
 @pytest.fixture

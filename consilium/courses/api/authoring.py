@@ -21,6 +21,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from consilium.accounts.models import User
 from consilium.core import access
+from consilium.core.api import ItemsPage, Paging, page
 from consilium.courses.models import Course, CourseVariant, Discipline, Review, Run
 from consilium.courses.policy import Perm
 from consilium.courses.selectors import authoring as selectors
@@ -72,12 +73,6 @@ class CourseOut(Schema):
     next_start: date | None
     variants: list[VariantOut]
     runs: list[RunOut]
-
-
-class CoursePage(Schema):
-    count: int
-    next_offset: int | None
-    items: list[CourseOut]
 
 
 class SettingsIn(Schema):
@@ -172,12 +167,6 @@ class ReviewOut(Schema):
     submitted_at: datetime
     decided_at: datetime | None
     scores: list[ScoreOut]
-
-
-class ReviewPage(Schema):
-    count: int
-    next_offset: int | None
-    items: list[ReviewOut]
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -278,24 +267,13 @@ def _review_out(item: Review) -> dict[str, Any]:
 # --- courses -----------------------------------------------------------------------------
 
 
-@router.get("/authored/", response=CoursePage, summary="Courses I author")
-def list_authored(
-    request: HttpRequest,
-    status: str = "",
-    offset: int = Query(0, ge=0),
-    limit: int = Query(20, ge=1, le=100),
-) -> dict[str, Any]:
+@router.get("/authored/", response=ItemsPage[CourseOut], summary="Courses I author")
+def list_authored(request: HttpRequest, params: Query[Paging], status: str = "") -> dict[str, Any]:
     access.require(request.user, Perm.COURSE_CREATE)
     rows = selectors.authored_courses(request.user, status=status).prefetch_related(
         "co_authors", "runs"
     )
-    count = rows.count()
-    items = [_course_out(c) for c in rows[offset : offset + limit]]
-    return {
-        "count": count,
-        "next_offset": offset + limit if offset + limit < count else None,
-        "items": items,
-    }
+    return page(rows, params, lambda page_rows: [_course_out(c) for c in page_rows], key="items")
 
 
 @router.post("/authored/", response={201: CourseOut}, summary="Create a draft course")
@@ -468,23 +446,15 @@ def submit_course(request: HttpRequest, pk: int, payload: SubmitIn) -> Status:
     return Status(201, _review_out(item))
 
 
-@router.get("/reviews/", response=ReviewPage, summary="Reviews assigned to me")
+@router.get("/reviews/", response=ItemsPage[ReviewOut], summary="Reviews assigned to me")
 def list_reviews(
-    request: HttpRequest,
-    pending: bool = False,
-    offset: int = Query(0, ge=0),
-    limit: int = Query(20, ge=1, le=100),
+    request: HttpRequest, params: Query[Paging], pending: bool = False
 ) -> dict[str, Any]:
     access.require(request.user, Perm.COURSE_REVIEW_QUEUE)
     rows = selectors.review_queue(_user(request), pending_only=pending).prefetch_related(
         "scores__criterion"
     )
-    count = rows.count()
-    return {
-        "count": count,
-        "next_offset": offset + limit if offset + limit < count else None,
-        "items": [_review_out(r) for r in rows[offset : offset + limit]],
-    }
+    return page(rows, params, lambda page_rows: [_review_out(r) for r in page_rows], key="items")
 
 
 @router.post(

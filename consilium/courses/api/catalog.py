@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from consilium.core import access, public_cache
+from consilium.core.api import Page, Paging, page
 from consilium.courses.models import Course, Run
 from consilium.courses.policy import Perm
 from consilium.courses.selectors import catalog as selectors
@@ -31,11 +32,6 @@ class CatalogQuery(Schema):
     credits_min: str = ""
     starts_from: str = Field("", description="Next start on or after (YYYY-MM-DD)")
     starts_to: str = Field("", description="Next start on or before (YYYY-MM-DD)")
-
-
-class Paging(Schema):
-    offset: int = Field(0, ge=0, le=10**9)
-    limit: int = Field(20, ge=1, le=100)
 
 
 class CatalogListQuery(CatalogQuery, Paging):
@@ -68,12 +64,6 @@ class CourseSummary(Schema):
     credits: Decimal
     next_start: date | None
     url: str
-
-
-class CatalogPage(Schema):
-    count: int
-    next_offset: int | None
-    results: list[CourseSummary]
 
 
 class VariantOut(Schema):
@@ -168,7 +158,7 @@ def _anonymous_cached(request: HttpRequest, build: Any) -> Any:
 
 @router.get(
     "/catalog/",
-    response=CatalogPage,
+    response=Page[CourseSummary],
     summary="Search and filter the catalog",
     description=(
         "Published courses, the next start soonest first. The filters of the catalog page: "
@@ -183,13 +173,7 @@ def list_catalog(request: HttpRequest, params: Query[CatalogListQuery]) -> dict[
 
     def build() -> dict[str, Any]:
         qs = selectors.catalog(request.user, _filter(params))
-        rows = selectors.label(qs[params.offset : params.offset + params.limit + 1])
-        more = len(rows) > params.limit
-        return {
-            "count": qs.count(),
-            "next_offset": params.offset + params.limit if more else None,
-            "results": [_summary(c) for c in rows[: params.limit]],
-        }
+        return page(qs, params, lambda rows: [_summary(c) for c in selectors.label(rows)])
 
     return _anonymous_cached(request, build)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from consilium.core import access
+from consilium.core.api import Page, Paging, page
 from consilium.courses.models import CourseVariant, Enrolment, Lesson, Quiz, QuizAttempt, Run
 from consilium.courses.policy import Perm
 from consilium.courses.selectors import learning as selectors
@@ -43,17 +44,6 @@ class EnrolmentOut(Schema):
     completed_at: datetime | None
     run_starts_on: date
     run_ends_on: date | None
-
-
-class EnrolmentPage(Schema):
-    count: int
-    next_offset: int | None
-    results: list[EnrolmentOut]
-
-
-class Paging(Schema):
-    offset: int = Field(0, ge=0, le=10**9)
-    limit: int = Field(20, ge=1, le=100)
 
 
 class LessonState(Schema):
@@ -138,17 +128,11 @@ def enrol(request: HttpRequest, pk: int, payload: EnrolIn) -> Status:
     return Status(201, _enrolment_out(_fresh(enrolment)))
 
 
-@router.get("/enrolments/", response=EnrolmentPage, summary="My enrolments")
+@router.get("/enrolments/", response=Page[EnrolmentOut], summary="My enrolments")
 def list_enrolments(request: HttpRequest, params: Query[Paging]) -> dict[str, Any]:
     access.require(request.user, access.Perm.SIGNED_IN)
     qs = selectors.my_enrolments(request.user)
-    rows = list(qs[params.offset : params.offset + params.limit + 1])
-    more = len(rows) > params.limit
-    return {
-        "count": qs.count(),
-        "next_offset": params.offset + params.limit if more else None,
-        "results": [_enrolment_out(e) for e in rows[: params.limit]],
-    }
+    return page(qs, params, lambda rows: [_enrolment_out(e) for e in rows])
 
 
 @router.get("/enrolments/{int:pk}", response=ProgressOut, summary="Progress in one enrolment")
