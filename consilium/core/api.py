@@ -1,4 +1,4 @@
-"""What every router of the JSON API shares: paging and pages.
+"""What every router of the JSON API shares: paging, pages, texts in four languages.
 
 A list endpoint takes ``params: Query[Paging]`` (or a query schema that extends ``Paging``),
 declares ``response=Page[ItemOut]`` and returns ``page(rows, params, convert)``: ``count`` (all
@@ -6,6 +6,9 @@ the rows that match), ``next_offset`` (``None`` on the last page) and the page's
 ``results``. ``ItemsPage`` is the same page under ``items``, the key the authoring endpoints
 have always answered with. Each instantiation is its own OpenAPI component, pydantic's name
 for it: ``Page[InstitutionOut]`` is ``Page_InstitutionOut_`` (titled ``Page[InstitutionOut]``).
+
+Content in the four languages is ``Texts`` (``en``, ``ru``, ``uk``, ``kk``), read from a
+modeltranslation field with ``texts(obj, "name")``.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -67,3 +70,20 @@ def page(
         "next_offset": end if len(window) > paging.limit else None,
         key: list(convert(shown)) if convert is not None else shown,
     }
+
+
+class Texts(Schema):
+    """A text in each language of the interface; a language left out is empty."""
+
+    en: str = ""
+    ru: str = ""
+    uk: str = ""
+    kk: str = ""
+
+
+LANGUAGES = tuple(Texts.model_fields)
+
+
+def texts(obj: Any, base: str) -> dict[str, str]:
+    """``Texts`` of ``obj``'s translated field ``base`` (``name_en``, ``name_ru``, …)."""
+    return {lang: getattr(obj, f"{base}_{lang}", "") or "" for lang in LANGUAGES}

@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -8,48 +7,36 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from consilium.core import access, public_cache
-from consilium.core.api import Page, Paging, page
+from consilium.core.api import Page, Paging, Texts, page, texts
 from consilium.institutions import selectors, services
 from consilium.institutions.models import Institution
 from consilium.institutions.policy import Perm
 
 router = Router(tags=["institutions"])
-LANGS = [code for code, _label in settings.LANGUAGES]
-
-
-class Names(Schema):
-    en: str = ""
-    ru: str = ""
-    uk: str = ""
-    kk: str = ""
 
 
 class InstitutionOut(Schema):
     id: int
     kind: str
     country: str
-    name: Names
-    short_name: Names
-    city: Names
+    name: Texts
+    short_name: Texts
+    city: Texts
     website: str
     parent_id: int | None
     aliases: list[str]
 
     @staticmethod
-    def _names(obj: Institution, base: str) -> dict[str, str]:
-        return {lang: getattr(obj, f"{base}_{lang}") or "" for lang in LANGS}
-
-    @staticmethod
     def resolve_name(obj: Institution) -> dict[str, str]:
-        return InstitutionOut._names(obj, "name")
+        return texts(obj, "name")
 
     @staticmethod
     def resolve_short_name(obj: Institution) -> dict[str, str]:
-        return InstitutionOut._names(obj, "short_name")
+        return texts(obj, "short_name")
 
     @staticmethod
     def resolve_city(obj: Institution) -> dict[str, str]:
-        return InstitutionOut._names(obj, "city")
+        return texts(obj, "city")
 
     @staticmethod
     def resolve_aliases(obj: Institution) -> list[str]:
@@ -59,9 +46,9 @@ class InstitutionOut(Schema):
 class InstitutionIn(Schema):
     kind: str
     country: str = Field(..., max_length=2)
-    name: Names
-    short_name: Names = Names()
-    city: Names = Names()
+    name: Texts
+    short_name: Texts = Texts()
+    city: Texts = Texts()
     website: str = ""
     parent_id: int | None = None
     aliases: list[str] = []
@@ -70,9 +57,9 @@ class InstitutionIn(Schema):
 class InstitutionPatch(Schema):
     kind: str | None = None
     country: str | None = Field(None, max_length=2)
-    name: Names | None = None
-    short_name: Names | None = None
-    city: Names | None = None
+    name: Texts | None = None
+    short_name: Texts | None = None
+    city: Texts | None = None
     website: str | None = None
     parent_id: int | None = None
     aliases: list[str] | None = None

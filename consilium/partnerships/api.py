@@ -24,7 +24,7 @@ from ninja.files import UploadedFile
 
 from consilium.accounts.models import User
 from consilium.core import access
-from consilium.core.api import Page, Paging, page
+from consilium.core.api import Page, Paging, Texts, page, texts
 from consilium.institutions.models import Institution
 from consilium.partnerships import lifecycle, selectors, services
 from consilium.partnerships.models import (
@@ -43,20 +43,10 @@ from consilium.partnerships.models import (
 from consilium.partnerships.policy import Perm
 
 router = Router(tags=["partnerships"])
-LANGS = services.LANGS
 MAX_ID = 2**63 - 1  # ids beyond a 64-bit integer cannot exist; refuse them before the database
 
 
 # --- shared schemas ----------------------------------------------------------------------
-
-
-class Titles(Schema):
-    """A text in each language of the interface; English is the one that is required."""
-
-    en: str = ""
-    ru: str = ""
-    uk: str = ""
-    kk: str = ""
 
 
 class InstitutionRef(Schema):
@@ -70,10 +60,6 @@ class InstitutionRef(Schema):
 class Conflict(Schema):
     detail: str
     revision: int
-
-
-def _texts(obj: Any, base: str) -> dict[str, str]:
-    return {lang: getattr(obj, f"{base}_{lang}", "") or "" for lang in LANGS}
 
 
 def _institution_ref(institution: Institution) -> dict[str, Any]:
@@ -107,15 +93,15 @@ def _row(model: type[Model], pk: int | None, field: str, **scope: Any) -> Any:
 class PhaseOut(Schema):
     id: int
     number: int
-    title: Titles
-    description: Titles
+    title: Texts
+    description: Texts
     starts_on: date
     ends_on: date
 
 
 class AreaOut(Schema):
     id: int
-    name: Titles
+    name: Texts
 
 
 class FunderOut(Schema):
@@ -127,8 +113,8 @@ class FunderOut(Schema):
 
 class ProgrammeOut(Schema):
     id: int
-    title: Titles
-    description: Titles
+    title: Texts
+    description: Texts
     owner: InstitutionRef
     starts_on: date
     ends_on: date | None
@@ -147,8 +133,8 @@ class ProgrammeDetail(ProgrammeOut):
 
 class ProgrammeIn(Schema):
     owner_id: int
-    title: Titles
-    description: Titles = Titles()
+    title: Texts
+    description: Texts = Texts()
     starts_on: date
     ends_on: date | None = None
     funding_frame: str = ""
@@ -156,8 +142,8 @@ class ProgrammeIn(Schema):
 
 class ProgrammePatch(Schema):
     owner_id: int | None = None
-    title: Titles | None = None
-    description: Titles | None = None
+    title: Texts | None = None
+    description: Texts | None = None
     starts_on: date | None = None
     ends_on: date | None = None
     funding_frame: str | None = None
@@ -165,14 +151,14 @@ class ProgrammePatch(Schema):
 
 class PhaseIn(Schema):
     number: int = Field(..., ge=1, le=32767)
-    title: Titles
-    description: Titles = Titles()
+    title: Texts
+    description: Texts = Texts()
     starts_on: date
     ends_on: date
 
 
 class AreaIn(Schema):
-    name: Titles
+    name: Texts
 
 
 class FunderIn(Schema):
@@ -185,8 +171,8 @@ def _phase(phase: Phase) -> dict[str, Any]:
     return {
         "id": phase.pk,
         "number": phase.number,
-        "title": _texts(phase, "title"),
-        "description": _texts(phase, "description"),
+        "title": texts(phase, "title"),
+        "description": texts(phase, "description"),
         "starts_on": phase.starts_on,
         "ends_on": phase.ends_on,
     }
@@ -195,8 +181,8 @@ def _phase(phase: Phase) -> dict[str, Any]:
 def _programme(programme: Programme, detail: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": programme.pk,
-        "title": _texts(programme, "title"),
-        "description": _texts(programme, "description"),
+        "title": texts(programme, "title"),
+        "description": texts(programme, "description"),
         "owner": _institution_ref(programme.owner),
         "starts_on": programme.starts_on,
         "ends_on": programme.ends_on,
@@ -207,7 +193,7 @@ def _programme(programme: Programme, detail: bool = False) -> dict[str, Any]:
     if detail:
         data["phases"] = [_phase(p) for p in programme.phases.all()]
         data["priority_areas"] = [
-            {"id": a.pk, "name": _texts(a, "name")} for a in programme.priority_areas.all()
+            {"id": a.pk, "name": texts(a, "name")} for a in programme.priority_areas.all()
         ]
         data["funders"] = [
             {"id": f.pk, "source": f.source, "amount": f.amount, "currency": f.currency}
@@ -305,7 +291,7 @@ def add_area(request: HttpRequest, pk: int, payload: AreaIn) -> Status:
     programme = _load_programme(pk)
     access.require(request.user, Perm.PROGRAMME_MANAGE, programme)
     area = services.priority_area_add(programme=programme, names=payload.name.model_dump())
-    return Status(201, {"id": area.pk, "name": _texts(area, "name")})
+    return Status(201, {"id": area.pk, "name": texts(area, "name")})
 
 
 @router.post("/programmes/{int:pk}/funders", response={201: FunderOut}, summary="Add a funder")
@@ -381,7 +367,7 @@ class Permissions(Schema):
 class AgreementSummary(Schema):
     id: int
     kind: str
-    title: Titles
+    title: Texts
     number: str
     status: str
     programme_id: int | None
@@ -432,7 +418,7 @@ class FundingIn(Schema):
 
 class AgreementIn(Schema):
     kind: str
-    title: Titles
+    title: Texts
     parties: list[PartyIn] = Field(..., description="Two or more, each institution once.")
     number: str = ""
     programme_id: int | None = None
@@ -452,7 +438,7 @@ class AgreementPut(AgreementIn):
 class AgreementPatch(Schema):
     revision: int = Field(..., description="The revision you read; a stale one answers 409.")
     kind: str | None = None
-    title: Titles | None = None
+    title: Texts | None = None
     parties: list[PartyIn] | None = Field(None, description="Replaces all the parties.")
     number: str | None = None
     programme_id: int | None = None
@@ -646,7 +632,7 @@ def _summary(agreement: Agreement) -> dict[str, Any]:
     return {
         "id": agreement.pk,
         "kind": agreement.kind,
-        "title": _texts(agreement, "title"),
+        "title": texts(agreement, "title"),
         "number": agreement.number,
         "status": agreement.status,
         "programme_id": agreement.programme_id,
@@ -911,7 +897,7 @@ def _merged(payload: AgreementPatch, current: Agreement) -> dict[str, Any]:
     Null clears the programme, the phase and the dates; elsewhere it counts as left out.
     """
     sent = payload.model_fields_set
-    titles = _texts(current, "title")
+    titles = texts(current, "title")
     if payload.title is not None:
         titles.update(payload.title.model_dump(exclude_unset=True))
     if payload.parties is not None:

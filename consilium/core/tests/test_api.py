@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from consilium.accounts.models import User
 from consilium.accounts.services import api_token_create
 from consilium.api import api
-from consilium.core.api import MAX_OFFSET, Page, Paging, page
+from consilium.core.api import MAX_OFFSET, Page, Paging, Texts, page, texts
 
 LIST_ENDPOINTS = {
     # path: (component of the 200 answer, key of the rows)
@@ -48,6 +48,16 @@ def test_each_list_answers_a_page_of_its_own(document) -> None:
         assert (params["offset"]["maximum"], params["limit"]["maximum"]) == (MAX_OFFSET, 100)
 
 
+def test_texts_in_four_languages_are_one_component(document) -> None:
+    schemas = document["components"]["schemas"]
+    assert set(schemas["Texts"]["properties"]) == {"en", "ru", "uk", "kk"}
+    assert not {"Names", "Titles"} & set(schemas)
+    assert schemas["InstitutionOut"]["properties"]["name"] == {"$ref": "#/components/schemas/Texts"}
+    assert schemas["ProgrammeDetail"]["properties"]["title"] == {
+        "$ref": "#/components/schemas/Texts"
+    }
+
+
 def test_page_fetches_one_row_more_to_know_whether_another_follows() -> None:
     rows = list(range(7))
     assert page(rows, Paging(offset=2, limit=3)) == {
@@ -68,6 +78,21 @@ def test_page_fetches_one_row_more_to_know_whether_another_follows() -> None:
     converted = page(rows, Paging(offset=0, limit=2), lambda shown: [r * 10 for r in shown])
     assert converted["results"] == [0, 10] and converted["next_offset"] == 2
     assert Page[int].model_validate(converted).model_dump() == converted
+
+
+def test_texts_reads_each_language_of_a_translated_field() -> None:
+    class Row:
+        name_en = "Lund University"
+        name_ru = "Лундский университет"
+        name_uk = None
+
+    assert texts(Row(), "name") == {
+        "en": "Lund University",
+        "ru": "Лундский университет",
+        "uk": "",
+        "kk": "",
+    }
+    assert Texts.model_validate(texts(Row(), "name")).model_dump() == texts(Row(), "name")
 
 
 @pytest.mark.django_db
