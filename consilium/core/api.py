@@ -1,4 +1,4 @@
-"""What every router of the JSON API shares: paging, pages, texts in four languages.
+"""What every router of the JSON API shares: paging, pages, texts in four languages, conflicts.
 
 A list endpoint takes ``params: Query[Paging]`` (or a query schema that extends ``Paging``),
 declares ``response=Page[ItemOut]`` and returns ``page(rows, params, convert)``: ``count`` (all
@@ -87,3 +87,10 @@ LANGUAGES = tuple(Texts.model_fields)
 def texts(obj: Any, base: str) -> dict[str, str]:
     """``Texts`` of ``obj``'s translated field ``base`` (``name_en``, ``name_ru``, …)."""
     return {lang: getattr(obj, f"{base}_{lang}", "") or "" for lang in LANGUAGES}
+
+
+class Conflict(Schema):
+    """409: someone saved in between; nothing was written. Read `revision` and send again."""
+
+    detail: str
+    revision: int

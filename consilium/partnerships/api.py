@@ -24,7 +24,7 @@ from ninja.files import UploadedFile
 
 from consilium.accounts.models import User
 from consilium.core import access
-from consilium.core.api import Page, Paging, Texts, page, texts
+from consilium.core.api import Conflict, Page, Paging, Texts, page, texts
 from consilium.institutions.models import Institution
 from consilium.partnerships import lifecycle, selectors, services
 from consilium.partnerships.models import (
@@ -55,11 +55,6 @@ class InstitutionRef(Schema):
     short_name: str
     country: str
     kind: str
-
-
-class Conflict(Schema):
-    detail: str
-    revision: int
 
 
 def _institution_ref(institution: Institution) -> dict[str, Any]:

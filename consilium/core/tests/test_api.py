@@ -2,12 +2,14 @@
 
 import json
 import re
+import typing
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory
 from ninja.errors import HttpError
+from pydantic import BaseModel
 
 from consilium.accounts.models import User
 from consilium.accounts.services import api_token_create
@@ -29,6 +31,55 @@ LIST_ENDPOINTS = {
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     return api.get_openapi_schema()
+
+
+def _component_name(model: type[BaseModel]) -> str:
+    # pydantic names a component after the class, ``Page[X]`` becoming ``Page_X_``
+    return re.sub(r"[^a-zA-Z0-9.\-_]", "_", model.__name__)
+
+
+def _models_in(annotation: Any, found: set[type[BaseModel]]) -> None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in found:
+            found.add(annotation)
+            for field in annotation.model_fields.values():
+                _models_in(field.annotation, found)
+        return
+    for arg in typing.get_args(annotation):  # list[X], X | None, dict[str, X], …
+        _models_in(arg, found)
+
+
+def _schemas_of_operations() -> set[type[BaseModel]]:
+    """Every schema an operation's parameters, body or answers reach (not ninja's wrappers
+    themselves, which are flattened into the operation)."""
+    api.get_openapi_schema()  # builds the nested routers
+    found: set[type[BaseModel]] = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                wrappers = [*operation.models, *operation.response_models.values()]
+                for wrapper in wrappers:
+                    if isinstance(wrapper, type) and issubclass(wrapper, BaseModel):
+                        for field in wrapper.model_fields.values():
+                            _models_in(field.annotation, found)
+    return found
+
+
+def test_no_two_schemas_share_a_component_name(document) -> None:
+    # ninja merges every operation's schemas into one components table by name: two classes
+    # with one name would leave only one of them there, and the other operations' $refs would
+    # describe a schema they do not answer with (the catalog's course once listed the
+    # authoring runs as its runs).
+    models = _schemas_of_operations()
+    assert len(models) > 50
+    by_name: dict[str, set[str]] = {}
+    for model in models:
+        by_name.setdefault(_component_name(model), set()).add(
+            f"{model.__module__}.{model.__qualname__}"
+        )
+    collisions = {name: sorted(classes) for name, classes in by_name.items() if len(classes) > 1}
+    assert collisions == {}
+    assert {_component_name(m) for m in models} <= set(document["components"]["schemas"])
 
 
 def test_every_ref_resolves(document) -> None:

@@ -21,7 +21,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from consilium.accounts.models import User
 from consilium.core import access
-from consilium.core.api import ItemsPage, Paging, page
+from consilium.core.api import Conflict, ItemsPage, Paging, page
 from consilium.courses.models import Course, CourseVariant, Discipline, Review, Run
 from consilium.courses.policy import Perm
 from consilium.courses.selectors import authoring as selectors
@@ -99,11 +99,6 @@ class CourseUpdateIn(SettingsIn):
         None, description="Required for a major change of a published course."
     )
     note: str = ""
-
-
-class Conflict(Schema):
-    detail: str
-    revision: int
 
 
 class VariantIn(Schema):

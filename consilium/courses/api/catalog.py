@@ -38,7 +38,7 @@ class CatalogListQuery(CatalogQuery, Paging):
     pass
 
 
-class InstitutionRef(Schema):
+class CatalogInstitution(Schema):
     id: int
     name: str
     short_name: str
@@ -56,7 +56,7 @@ class CourseSummary(Schema):
     summary: str
     title_language: str
     languages: list[str]
-    owner: InstitutionRef
+    owner: CatalogInstitution
     discipline: DisciplineRef
     audience: str
     level: str
@@ -66,7 +66,7 @@ class CourseSummary(Schema):
     url: str
 
 
-class VariantOut(Schema):
+class CatalogVariant(Schema):
     id: int
     language: str
     title: str
@@ -75,7 +75,7 @@ class VariantOut(Schema):
     translation_status: str
 
 
-class RunOut(Schema):
+class CatalogRun(Schema):
     id: int
     course_id: int
     starts_on: date
@@ -92,12 +92,12 @@ class CourseDetail(CourseSummary):
     status: str
     original_language: str
     tags: list[str]
-    co_authors: list[InstitutionRef]
-    variants: list[VariantOut]
-    runs: list[RunOut]
+    co_authors: list[CatalogInstitution]
+    variants: list[CatalogVariant]
+    runs: list[CatalogRun]
 
 
-class RunListItem(RunOut):
+class RunListItem(CatalogRun):
     title: str
 
 
