@@ -20,6 +20,7 @@ from consilium.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from consilium.accounts.http import AuthedRequest
 from consilium.accounts.policy import Perm
 from consilium.core import access
 from consilium.core.access import requires
@@ -127,11 +128,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @requires(access.Perm.SIGNED_IN)
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = services.user_update_profile(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             full_name=form.cleaned_data["full_name"],
             language=form.cleaned_data["language"],
         )
@@ -150,12 +151,12 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Perm.ACCOUNT_TOKENS)
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.api_token_create(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             name=form.cleaned_data["name"],
         )
         messages.success(request, _("Copy the token now: it will not be shown again."))
@@ -166,15 +167,15 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_token": new_token,
-            "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
+            "tokens": request.user.api_tokens.all(),
         },
     )
 
 
 @require_POST
 @requires(Perm.ACCOUNT_TOKENS)
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(request.user.api_tokens, pk=pk)  # type: ignore[union-attr]
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
     services.api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
 
 M = TypeVar("M", bound="Model")
+R = TypeVar("R")
 
 
 class Person(Protocol):
@@ -272,23 +273,49 @@ def require(user: AnyUser, perm: StrEnum, obj: Any = None) -> None:
 # --- views -------------------------------------------------------------------------------
 
 
-def requires(perm: StrEnum, obj: Callable[..., Any] | None = None) -> Callable:
-    """Declare what a view requires; anonymous users are sent to sign in, others get 403.
+class Loaded:
+    """A loader's answer when the view needs more than the object the permission checks.
 
-    ``obj(request, **kwargs)`` loads the object the permission is checked against (and may
-    raise Http404 first).
+    ``Loaded(course, lesson=row)``: the permission is checked against ``course``; the view gets
+    ``course`` under the loader's name and ``lesson=row`` as keyword arguments.
     """
 
-    def decorate(view: Callable) -> Callable:
+    __slots__ = ("more", "target")
+
+    def __init__(self, target: Any, /, **more: Any) -> None:
+        self.target = target
+        self.more = more
+
+
+def requires(
+    perm: StrEnum, /, **loader: Callable[..., Any]
+) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Declare what a view requires; anonymous users are sent to sign in, others get 403.
+
+    ``@requires(Perm.X)`` checks the permission alone. ``@requires(Perm.X, agreement=load)``
+    first calls ``load(request, **url_kwargs)`` (which may raise Http404), checks the
+    permission against what it returns and passes that to the view as the keyword argument
+    ``agreement`` (besides the URL's own arguments), so the view declares it with its type:
+    ``def view(request: AuthedRequest, pk: int, *, agreement: Agreement)``. ``wrapper.access_rule``
+    is the permission (the access matrix reads it).
+    """
+    if len(loader) > 1:
+        raise TypeError("@requires takes one loader at most")
+    name, load = next(iter(loader.items())) if loader else ("", None)
+
+    def decorate(view: Callable[..., R]) -> Callable[..., R]:
         @wraps(view)
         def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
-            target = obj(request, **kwargs) if obj is not None else None
+            loaded = load(request, **kwargs) if load is not None else None
+            target, more = (
+                (loaded.target, loaded.more) if isinstance(loaded, Loaded) else (loaded, {})
+            )
             if not can(request.user, perm, target):
                 if not request.user.is_authenticated and perm != Perm.PUBLIC:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
-            if target is not None:
-                request.access_object = target
+            if load is not None:
+                kwargs = {**kwargs, name: target, **more}
             return view(request, *args, **kwargs)
 
         wrapper.access_rule = perm  # type: ignore[attr-defined]

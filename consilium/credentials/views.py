@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from consilium.accounts.http import AuthedRequest
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
@@ -119,23 +120,21 @@ def did_document(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @requires(access.Perm.SIGNED_IN)
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.learner_certificates(request.user), 20).get_page(
         request.GET.get("page")
     )
     return render(request, "credentials/mine.html", {"page": page})
 
 
-@requires(Perm.CERTIFICATE_VIEW, obj=_certificate)
-def download_pdf(request: HttpRequest, pk: Any) -> HttpResponse:
-    certificate: Certificate = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.CERTIFICATE_VIEW, certificate=_certificate)
+def download_pdf(request: AuthedRequest, pk: Any, *, certificate: Certificate) -> HttpResponse:
     data = services.certificate_pdf(certificate=certificate)
     return pdf_response(data, f"certificate-{certificate.code}.pdf", inline=False)
 
 
-@requires(Perm.CERTIFICATE_VIEW, obj=_certificate)
-def download_json(request: HttpRequest, pk: Any) -> HttpResponse:
-    certificate: Certificate = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.CERTIFICATE_VIEW, certificate=_certificate)
+def download_json(request: AuthedRequest, pk: Any, *, certificate: Certificate) -> HttpResponse:
     response = HttpResponse(
         json.dumps(certificate.credential, ensure_ascii=False, indent=2),
         content_type="application/vc+ld+json; charset=utf-8",
@@ -145,9 +144,14 @@ def download_json(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _reason_view(
-    request: HttpRequest, *, action: str, template: str, run: Any, done: str
+    request: AuthedRequest,
+    certificate: Certificate,
+    *,
+    action: str,
+    template: str,
+    run: Any,
+    done: str,
 ) -> HttpResponse:
-    certificate: Certificate = request.access_object  # type: ignore[attr-defined]
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,10 +171,11 @@ def _reason_view(
     )
 
 
-@requires(Perm.CERTIFICATE_REISSUE, obj=_certificate)
-def reissue(request: HttpRequest, pk: Any) -> HttpResponse:
+@requires(Perm.CERTIFICATE_REISSUE, certificate=_certificate)
+def reissue(request: AuthedRequest, pk: Any, *, certificate: Certificate) -> HttpResponse:
     return _reason_view(
         request,
+        certificate,
         action="reissue",
         template="credentials/reason_form.html",
         run=services.certificate_reissue,
@@ -178,10 +183,11 @@ def reissue(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
-@requires(Perm.CERTIFICATE_REVOKE, obj=_certificate)
-def revoke(request: HttpRequest, pk: Any) -> HttpResponse:
+@requires(Perm.CERTIFICATE_REVOKE, certificate=_certificate)
+def revoke(request: AuthedRequest, pk: Any, *, certificate: Certificate) -> HttpResponse:
     return _reason_view(
         request,
+        certificate,
         action="revoke",
         template="credentials/reason_form.html",
         run=services.certificate_revoke,
@@ -200,9 +206,8 @@ def _filtered(request: HttpRequest, institution: Institution) -> tuple[Certifica
     return form, rows
 
 
-@requires(Perm.CERTIFICATE_LIST, obj=_institution)
-def institution_list(request: HttpRequest, pk: int) -> HttpResponse:
-    institution: Institution = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.CERTIFICATE_LIST, institution=_institution)
+def institution_list(request: AuthedRequest, pk: int, *, institution: Institution) -> HttpResponse:
     form, rows = _filtered(request, institution)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     return render(
@@ -216,9 +221,10 @@ def institution_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(Perm.CERTIFICATE_LIST, obj=_institution)
-def institution_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    institution: Institution = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.CERTIFICATE_LIST, institution=_institution)
+def institution_export(
+    request: AuthedRequest, pk: int, *, institution: Institution
+) -> StreamingHttpResponse:
     _form, rows = _filtered(request, institution)
     header = [
         _("Code"),

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from consilium.accounts.http import signed_in_user
 from consilium.core import access, public_cache
 from consilium.core.api import Page, Paging, Texts, page, texts
 from consilium.institutions import selectors, services
@@ -131,7 +132,9 @@ def get_institution(request: HttpRequest, pk: int) -> Institution:
 @router.post("", response={201: InstitutionOut}, summary="Add an institution")
 def create_institution(request: HttpRequest, payload: InstitutionIn) -> Status:
     access.require(request.user, Perm.INSTITUTION_CREATE)
-    institution = services.institution_create(data=_data(payload, False), by=request.user)  # type: ignore[arg-type]
+    institution = services.institution_create(
+        data=_data(payload, False), by=signed_in_user(request)
+    )
     return Status(201, institution)
 
 
@@ -142,7 +145,7 @@ def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch)
     return services.institution_update(
         institution=institution,
         data=_data(payload, True),
-        by=request.user,  # type: ignore[arg-type]
+        by=signed_in_user(request),
     )
 
 

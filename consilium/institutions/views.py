@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from consilium.accounts.http import AuthedRequest
+from consilium.accounts.models import User
 from consilium.core import access
-from consilium.core.access import requires
+from consilium.core.access import Loaded, requires
 from consilium.core.forms import apply_errors
 from consilium.core.history import readable_history
 from consilium.core.public_cache import cached_for_anonymous
@@ -34,20 +36,20 @@ def _institution(request: HttpRequest, pk: int, **_kwargs: Any) -> Institution:
     return get_object_or_404(Institution.objects.select_related("parent"), pk=pk)
 
 
-def _membership_institution(request: HttpRequest, pk: int, membership: int) -> Institution:
+def _membership_institution(request: HttpRequest, pk: int, membership: int) -> Loaded:
+    """The institution (checked) and, as ``target``, one of its memberships."""
     institution = _institution(request, pk)
-    request.membership = get_object_or_404(  # type: ignore[attr-defined]
+    target = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership, institution=institution
     )
-    return institution
+    return Loaded(institution, target=target)
 
 
-def _invitation_institution(request: HttpRequest, pk: int, invitation: int) -> Institution:
+def _invitation_institution(request: HttpRequest, pk: int, invitation: int) -> Loaded:
+    """The institution (checked) and, as ``target``, one of its invitations."""
     institution = _institution(request, pk)
-    request.invitation = get_object_or_404(  # type: ignore[attr-defined]
-        Invitation, pk=invitation, institution=institution
-    )
-    return institution
+    target = get_object_or_404(Invitation, pk=invitation, institution=institution)
+    return Loaded(institution, target=target)
 
 
 @requires(access.Perm.PUBLIC)
@@ -75,9 +77,8 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@requires(Perm.DIRECTORY_VIEW, obj=_institution)
-def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    institution: Institution = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.DIRECTORY_VIEW, institution=_institution)
+def institution_detail(request: HttpRequest, pk: int, *, institution: Institution) -> HttpResponse:
     user = request.user
     sees_people = access.can(user, Perm.PEOPLE_VIEW, institution)
     manages = access.can(user, Perm.PEOPLE_MANAGE, institution)
@@ -89,31 +90,24 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manages_people": manages,
         "can_edit": access.can(user, Perm.INSTITUTION_CHANGE, institution),
         "invitations": selectors.open_invitations_of(institution) if manages else None,
-        "invite_form": InvitationForm(roles=policy.grantable_roles(user))  # type: ignore[arg-type]
-        if manages
-        else None,
-        "roles": policy.grantable_roles(user) if manages else [],  # type: ignore[arg-type]
+        "invite_form": InvitationForm(roles=policy.grantable_roles(user)) if manages else None,
+        "roles": policy.grantable_roles(user) if manages else [],
         "locked_roles": policy.locked_roles(user),
         "module_sections": render_institution_sections(request, institution),
     }
     return render(request, "institutions/detail.html", context)
 
 
-def _save_institution(request: HttpRequest, instance: Institution | None) -> HttpResponse:
+def _save_institution(request: AuthedRequest, instance: Institution | None) -> HttpResponse:
     form = InstitutionForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             if instance is None:
-                institution = services.institution_create(
-                    data=form.cleaned_data,
-                    by=request.user,  # type: ignore[arg-type]
-                )
+                institution = services.institution_create(data=form.cleaned_data, by=request.user)
                 messages.success(request, _("The institution is added to the directory."))
             else:
                 institution = services.institution_update(
-                    institution=instance,
-                    data=form.cleaned_data,
-                    by=request.user,  # type: ignore[arg-type]
+                    institution=instance, data=form.cleaned_data, by=request.user
                 )
                 messages.success(request, _("The changes are saved."))
             return redirect("institutions:detail", pk=institution.pk)
@@ -123,18 +117,19 @@ def _save_institution(request: HttpRequest, instance: Institution | None) -> Htt
 
 
 @requires(Perm.INSTITUTION_CREATE)
-def institution_create(request: HttpRequest) -> HttpResponse:
+def institution_create(request: AuthedRequest) -> HttpResponse:
     return _save_institution(request, None)
 
 
-@requires(Perm.INSTITUTION_CHANGE, obj=_institution)
-def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _save_institution(request, request.access_object)  # type: ignore[attr-defined]
+@requires(Perm.INSTITUTION_CHANGE, institution=_institution)
+def institution_edit(request: AuthedRequest, pk: int, *, institution: Institution) -> HttpResponse:
+    return _save_institution(request, institution)
 
 
-@requires(Perm.INSTITUTION_CHANGE, obj=_institution)
-def institution_history(request: HttpRequest, pk: int) -> HttpResponse:
-    institution: Institution = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.INSTITUTION_CHANGE, institution=_institution)
+def institution_history(
+    request: AuthedRequest, pk: int, *, institution: Institution
+) -> HttpResponse:
     records = list(
         institution.history.select_related("history_user").order_by("-history_date")[:50]
     )
@@ -145,16 +140,14 @@ def institution_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Perm.INSTITUTION_IMPORT)
-def institution_import(request: HttpRequest) -> HttpResponse:
+def institution_import(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             report = spreadsheets.import_institutions(
-                upload=upload,
-                filename=upload.name,
-                by=request.user,  # type: ignore[arg-type]
+                upload=upload, filename=upload.name, by=request.user
             )
         except spreadsheets.ImportFileError as exc:
             form.add_error("file", str(exc))
@@ -178,7 +171,7 @@ def institution_import(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Perm.DIRECTORY_EXPORT)
-def institution_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+def institution_export(request: AuthedRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     flt = selectors.DirectoryFilter.from_params(request.GET)
     rows = selectors.institution_list(request.user, flt)
     stamp = timezone.localdate().isoformat()
@@ -202,17 +195,16 @@ def institution_export(request: HttpRequest, fmt: str) -> HttpResponse | Streami
 
 
 @require_POST
-@requires(Perm.PEOPLE_MANAGE, obj=_institution)
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
-    institution: Institution = request.access_object  # type: ignore[attr-defined]
-    form = InvitationForm(request.POST, roles=policy.grantable_roles(request.user))  # type: ignore[arg-type]
+@requires(Perm.PEOPLE_MANAGE, institution=_institution)
+def invite(request: AuthedRequest, pk: int, *, institution: Institution) -> HttpResponse:
+    form = InvitationForm(request.POST, roles=policy.grantable_roles(request.user))
     if form.is_valid():
         try:
             sent = services.invitation_create(
                 institution=institution,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                invited_by=request.user,  # type: ignore[arg-type]
+                invited_by=request.user,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -228,16 +220,20 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.PEOPLE_MANAGE, obj=_membership_institution)
-def membership_role(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+@requires(Perm.PEOPLE_MANAGE, institution=_membership_institution)
+def membership_role(
+    request: AuthedRequest,
+    pk: int,
+    membership: int,
+    *,
+    institution: Institution,
+    target: Membership,
+) -> HttpResponse:
     form = RoleForm(request.POST)
-    target: Membership = request.membership  # type: ignore[attr-defined]
     if form.is_valid():
         try:
             services.membership_change_role(
-                membership=target,
-                role=form.cleaned_data["role"],
-                by=request.user,  # type: ignore[arg-type]
+                membership=target, role=form.cleaned_data["role"], by=request.user
             )
             messages.success(request, _("The role is changed."))
         except ValidationError as exc:
@@ -249,10 +245,17 @@ def membership_role(request: HttpRequest, pk: int, membership: int) -> HttpRespo
 
 
 @require_POST
-@requires(Perm.PEOPLE_MANAGE, obj=_membership_institution)
-def membership_remove(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+@requires(Perm.PEOPLE_MANAGE, institution=_membership_institution)
+def membership_remove(
+    request: AuthedRequest,
+    pk: int,
+    membership: int,
+    *,
+    institution: Institution,
+    target: Membership,
+) -> HttpResponse:
     try:
-        services.membership_remove(membership=request.membership, by=request.user)  # type: ignore[attr-defined,arg-type]
+        services.membership_remove(membership=target, by=request.user)
         messages.success(request, _("The role is removed."))
     except ValidationError as exc:
         for message in exc.messages:
@@ -261,9 +264,16 @@ def membership_remove(request: HttpRequest, pk: int, membership: int) -> HttpRes
 
 
 @require_POST
-@requires(Perm.PEOPLE_MANAGE, obj=_invitation_institution)
-def invitation_cancel(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
-    services.invitation_cancel(invitation=request.invitation, by=request.user)  # type: ignore[attr-defined,arg-type]
+@requires(Perm.PEOPLE_MANAGE, institution=_invitation_institution)
+def invitation_cancel(
+    request: AuthedRequest,
+    pk: int,
+    invitation: int,
+    *,
+    institution: Institution,
+    target: Invitation,
+) -> HttpResponse:
+    services.invitation_cancel(invitation=target, by=request.user)
     messages.success(request, _("The invitation is cancelled."))
     return redirect("institutions:detail", pk=pk)
 
@@ -274,7 +284,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     problem = services.invitation_problem(invitation)
     if problem or invitation is None:
         return render(request, "institutions/invitation.html", {"problem": problem}, status=410)
-    user = request.user if request.user.is_authenticated else None
+    user = request.user if isinstance(request.user, User) else None
     form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
     needs_sign_in = (
         user is None and services.User.objects.filter(email__iexact=invitation.email).exists()
@@ -283,7 +293,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             membership = services.invitation_accept(
                 invitation=invitation,
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 full_name=form.cleaned_data["full_name"] if form else "",
                 password=form.cleaned_data["password1"] if form else "",
             )

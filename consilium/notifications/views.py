@@ -1,18 +1,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consilium.accounts.http import AuthedRequest
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.notifications import selectors, services
 
 
 @requires(access.Perm.SIGNED_IN)
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.notifications_of(request.user), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -21,8 +22,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(access.Perm.SIGNED_IN)
-def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = services.mark_all_read(user=request.user)  # type: ignore[arg-type]
+def mark_all_read(request: AuthedRequest) -> HttpResponse:
+    count = services.mark_all_read(user=request.user)
     if count:
         messages.success(request, _("All notifications are marked read."))
     return redirect("notifications:list")

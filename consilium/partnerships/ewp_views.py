@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from consilium.accounts.http import AuthedRequest
 from consilium.core.access import requires
 from consilium.core.forms import StyledFormMixin
 from consilium.partnerships import ewp, policy
@@ -43,9 +44,8 @@ def _own_institutions(request: HttpRequest) -> set[int]:
     return policy.member_institution_ids(request.user)
 
 
-@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
-def iia_export(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+def iia_export(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     try:
         data = ewp.export_agreement(agreement, local_institution_ids=_own_institutions(request))
     except ewp.NotAnIia as refused:
@@ -63,7 +63,7 @@ def iia_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Perm.AGREEMENT_CREATE)
-def iia_import(request: HttpRequest) -> HttpResponse:
+def iia_import(request: AuthedRequest) -> HttpResponse:
     form = IiaUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,9 +1,10 @@
 """PDF summaries of an agreement and of a programme report, in the reader's language."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from consilium.accounts.http import AuthedRequest
 from consilium.core.access import requires
 from consilium.core.pdf import pdf_response, render_pdf
 from consilium.partnerships import selectors, services
@@ -16,9 +17,8 @@ def _stamp() -> str:
     return get_language() or "en"
 
 
-@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
-def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+def agreement_pdf(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     version = services.current_version(agreement)
     approvals = (
         {a.party_id: a for a in version.approvals.select_related("approved_by")} if version else {}
@@ -41,9 +41,8 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(data, f"agreement-{agreement.pk}-{_stamp()}.pdf")
 
 
-@requires(Perm.PROGRAMME_VIEW, obj=_programme)
-def programme_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    programme: Programme = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.PROGRAMME_VIEW, programme=_programme)
+def programme_report_pdf(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
     context = {
         "programme": programme,
         "report": selectors.programme_report(request.user, programme),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consilium.accounts.http import AuthedRequest
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
@@ -112,7 +113,7 @@ def _detail_url(pk: int) -> str:
 # Outside @requires: a hit is a page this person was allowed to see under the same roles.
 @cached_per_person(services.CONTENT, "directory")
 @requires(Perm.AGREEMENT_LIST)
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthedRequest) -> HttpResponse:
     flt = selectors.AgreementFilter.from_params(request.GET)
     page = Paginator(selectors.agreement_list(request.user, flt), 20).get_page(
         request.GET.get("page")
@@ -137,7 +138,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Perm.AGREEMENT_LIST)
-def agreement_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+def agreement_export(request: AuthedRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     flt = selectors.AgreementFilter.from_params(request.GET)
     rows = selectors.agreement_list(request.user, flt)
     stamp = timezone.localdate().isoformat()
@@ -160,9 +161,8 @@ def agreement_export(request: HttpRequest, fmt: str) -> HttpResponse | Streaming
 # --- one agreement -----------------------------------------------------------------------
 
 
-@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+def agreement_detail(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     user = request.user
     version = services.current_version(agreement)
     approvals = (
@@ -223,7 +223,7 @@ def _party_initial(agreement: Agreement | None) -> list[dict[str, Any]]:
     ]
 
 
-def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpResponse:
+def _save_agreement(request: AuthedRequest, agreement: Agreement | None) -> HttpResponse:
     initial: dict[str, Any] = {"is_public": True}
     if agreement is not None:
         initial = {
@@ -297,7 +297,7 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
         try:
             if agreement is None:
                 services.check_proposer(request.user, party_data)
-                saved = services.agreement_create(by=request.user, **fields)  # type: ignore[arg-type]
+                saved = services.agreement_create(by=request.user, **fields)
                 messages.success(
                     request,
                     _("The agreement is proposed. Parties can now edit and approve the draft."),
@@ -306,8 +306,8 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
                 saved = services.agreement_edit(
                     agreement=agreement,
                     expected_revision=data.get("revision") or 0,
-                    by=request.user,  # type: ignore[arg-type]
-                    **fields,  # type: ignore[arg-type]
+                    by=request.user,
+                    **fields,
                 )
                 messages.success(
                     request,
@@ -343,13 +343,12 @@ def _save_agreement(request: HttpRequest, agreement: Agreement | None) -> HttpRe
 
 
 @requires(Perm.AGREEMENT_CREATE)
-def agreement_create(request: HttpRequest) -> HttpResponse:
+def agreement_create(request: AuthedRequest) -> HttpResponse:
     return _save_agreement(request, None)
 
 
-@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+def agreement_edit(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     if agreement.status not in lifecycle.DRAFT:
         messages.error(
             request,
@@ -360,9 +359,8 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_agreement(request, agreement)
 
 
-@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
-def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+def agreement_history(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     records = list(agreement.history.select_related("history_user").order_by("-history_date")[:100])
     changes = readable_history(records, Agreement)
     return render(
@@ -376,9 +374,8 @@ def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
-def agreement_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+def agreement_diff(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     versions = {v.number: v for v in agreement.versions.all()}
     if not versions:
         raise Http404
@@ -416,9 +413,8 @@ def agreement_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.AGREEMENT_VIEW, obj=_agreement)
-def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+def agreement_approve(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The approval form was incomplete."))
@@ -429,7 +425,7 @@ def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
         services.agreement_approve(
             agreement=agreement,
             party=party,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             version_number=form.cleaned_data["version"],
         )
         messages.success(
@@ -441,15 +437,14 @@ def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
-def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+def agreement_transition(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> str:
         services.agreement_transition(
             agreement=agreement,
             to=data["to"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             data={"signed_on": data["signed_on"], "note": data["note"]},
         )
         return _("The agreement is now %(status)s.") % {"status": AgreementStatus(data["to"]).label}
@@ -464,15 +459,14 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
-def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+def agreement_renew(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     form = RenewForm(request.POST)
     if form.is_valid():
         try:
             successor = services.agreement_renew(
                 agreement=agreement,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 valid_from=form.cleaned_data["valid_from"],
                 valid_until=form.cleaned_data["valid_until"],
             )
@@ -487,9 +481,8 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+def document_upload(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> str:
         document = services.document_upload(
@@ -497,7 +490,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             kind=data["kind"],
             title=data["title"],
             upload=data["file"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
         return _("“%(title)s” version %(version)s is uploaded.") % {
             "title": document.title,
@@ -508,8 +501,10 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, form, act, _detail_url(pk) + "#documents")
 
 
-@requires(Perm.AGREEMENT_DOCUMENTS, obj=_agreement)
-def document_download(request: HttpRequest, pk: int, document: int) -> FileResponse:
+@requires(Perm.AGREEMENT_DOCUMENTS, agreement=_agreement)
+def document_download(
+    request: AuthedRequest, pk: int, document: int, *, agreement: Agreement
+) -> FileResponse:
     doc = get_object_or_404(Document, pk=document, agreement_id=pk)
     try:
         handle = doc.file.open("rb")
@@ -525,9 +520,8 @@ def document_download(request: HttpRequest, pk: int, document: int) -> FileRespo
 
 
 @require_POST
-@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
-def analysis_save(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+def analysis_save(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> str:
         services.analysis_save(agreement=agreement, area=data["area"], situation=data["situation"])
@@ -543,16 +537,15 @@ def analysis_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
-def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+def recommendation_add(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> str:
         services.recommendation_add(
             agreement=agreement,
             text=data["text"],
             area=data["area"],
-            owner=request.user,  # type: ignore[arg-type]
+            owner=request.user,
             due_on=data["due_on"],
         )
         return _("The recommendation is added.")
@@ -567,8 +560,10 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
-def recommendation_update(request: HttpRequest, pk: int, recommendation: int) -> HttpResponse:
+@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+def recommendation_update(
+    request: AuthedRequest, pk: int, recommendation: int, *, agreement: Agreement
+) -> HttpResponse:
     target = get_object_or_404(Recommendation, pk=recommendation, agreement_id=pk)
 
     def act(data: dict[str, Any]) -> str:
@@ -591,9 +586,8 @@ def recommendation_update(request: HttpRequest, pk: int, recommendation: int) ->
 
 
 @require_POST
-@requires(Perm.AGREEMENT_EDIT, obj=_agreement)
-def work_item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement: Agreement = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+def work_item_add(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> str:
         services.work_item_add(agreement=agreement, phase=agreement.phase, **data)
@@ -612,7 +606,7 @@ def work_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Perm.PROGRAMME_VIEW)
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.programme_list(request.user), 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -621,7 +615,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _save_programme(request: HttpRequest, programme: Programme | None) -> HttpResponse:
+def _save_programme(request: AuthedRequest, programme: Programme | None) -> HttpResponse:
     initial: dict[str, Any] = {}
     if programme is not None:
         initial = {
@@ -649,7 +643,7 @@ def _save_programme(request: HttpRequest, programme: Programme | None) -> HttpRe
                         starts_on=data["starts_on"],
                         ends_on=data["ends_on"],
                         funding_frame=data["funding_frame"],
-                        by=request.user,  # type: ignore[arg-type]
+                        by=request.user,
                     )
                 else:
                     services.programme_update(
@@ -673,18 +667,17 @@ def _save_programme(request: HttpRequest, programme: Programme | None) -> HttpRe
 
 
 @requires(Perm.PROGRAMME_MANAGE)
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: AuthedRequest) -> HttpResponse:
     return _save_programme(request, None)
 
 
-@requires(Perm.PROGRAMME_MANAGE, obj=_programme)
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _save_programme(request, request.access_object)  # type: ignore[attr-defined]
+@requires(Perm.PROGRAMME_MANAGE, programme=_programme)
+def programme_edit(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
+    return _save_programme(request, programme)
 
 
-@requires(Perm.PROGRAMME_VIEW, obj=_programme)
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme: Programme = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.PROGRAMME_VIEW, programme=_programme)
+def programme_detail(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
     manages = access.can(request.user, Perm.PROGRAMME_MANAGE, programme)
     agreements = selectors.agreement_list(
         request.user, selectors.AgreementFilter(programme=programme.pk)
@@ -703,9 +696,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _programme_part(request: HttpRequest, form_class: type, save: Any) -> HttpResponse:
-    programme: Programme = request.access_object  # type: ignore[attr-defined]
-
+def _programme_part(
+    request: AuthedRequest, programme: Programme, form_class: type, save: Any
+) -> HttpResponse:
     def act(data: dict[str, Any]) -> str:
         save(programme, data)
         return _("Saved.")
@@ -719,10 +712,11 @@ def _programme_part(request: HttpRequest, form_class: type, save: Any) -> HttpRe
 
 
 @require_POST
-@requires(Perm.PROGRAMME_MANAGE, obj=_programme)
-def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(Perm.PROGRAMME_MANAGE, programme=_programme)
+def phase_add(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
     return _programme_part(
         request,
+        programme,
         PhaseForm,
         lambda p, d: services.phase_add(
             programme=p,
@@ -740,10 +734,11 @@ def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.PROGRAMME_MANAGE, obj=_programme)
-def area_add(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(Perm.PROGRAMME_MANAGE, programme=_programme)
+def area_add(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
     return _programme_part(
         request,
+        programme,
         AreaForm,
         lambda p, d: services.priority_area_add(
             programme=p,
@@ -753,10 +748,11 @@ def area_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.PROGRAMME_MANAGE, obj=_programme)
-def funder_add(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(Perm.PROGRAMME_MANAGE, programme=_programme)
+def funder_add(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
     return _programme_part(
         request,
+        programme,
         FunderForm,
         lambda p, d: services.funder_add(
             programme=p, source=d["source"], amount=d["amount"], currency=d["currency"] or ""
@@ -764,9 +760,8 @@ def funder_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(Perm.PROGRAMME_VIEW, obj=_programme)
-def programme_report(request: HttpRequest, pk: int) -> HttpResponse:
-    programme: Programme = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.PROGRAMME_VIEW, programme=_programme)
+def programme_report(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
     return render(
         request,
         "partnerships/programme_report.html",
@@ -781,7 +776,7 @@ def programme_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Perm.AGREEMENT_LIST)
-def network(request: HttpRequest) -> HttpResponse:
+def network(request: AuthedRequest) -> HttpResponse:
     flt = selectors.AgreementFilter.from_params(request.GET)
     graph = selectors.network_graph(request.user, flt)
     labels = dict(COUNTRIES)

@@ -4,6 +4,7 @@ start-up rather than refusing (or allowing) quietly."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -104,3 +105,59 @@ def test_core_imports_no_app() -> None:
         if upward.search(line)
     ]
     assert found == []
+
+
+def _request(user: Any) -> Any:
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/somewhere/")
+    request.user = user
+    return request
+
+
+def test_requires_hands_the_loaded_object_to_the_view(registry) -> None:
+    access.register_rules({Sample.READ: access.public, Sample.WRITE: access.network_admin})
+    seen: dict[str, Any] = {}
+
+    @access.requires(Sample.READ, thing=lambda request, pk: f"thing {pk}")
+    def view(request: Any, pk: int, *, thing: str) -> str:
+        seen.update(pk=pk, thing=thing)
+        return "ok"
+
+    assert view(_request(AnonymousUser()), pk=7) == "ok"
+    assert seen == {"pk": 7, "thing": "thing 7"}
+    assert view.access_rule == Sample.READ  # type: ignore[attr-defined]
+
+
+def test_a_loader_may_hand_more_than_the_checked_object(registry) -> None:
+    access.register_rules({Sample.READ: access.public, Sample.WRITE: access.network_admin})
+    checked: list[Any] = []
+
+    def rule(user: Any, g: access.Grants, obj: Any) -> bool:
+        checked.append(obj)
+        return True
+
+    access._RULES[Sample.READ.value] = rule  # the registry is the fixture's copy
+
+    @access.requires(Sample.READ, course=lambda request, pk, item: access.Loaded("c", lesson="l"))
+    def view(request: Any, pk: int, item: int, *, course: str, lesson: str) -> tuple[str, str]:
+        return course, lesson
+
+    assert view(_request(AnonymousUser()), pk=1, item=2) == ("c", "l")
+    assert checked == ["c"]
+
+
+def test_requires_sends_anonymous_visitors_to_sign_in(registry) -> None:
+    access.register_rules({Sample.READ: access.public, Sample.WRITE: access.network_admin})
+
+    @access.requires(Sample.WRITE)
+    def view(request: Any) -> Any:
+        return "never"
+
+    response = view(_request(AnonymousUser()))
+    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+
+
+def test_requires_takes_one_loader_at_most() -> None:
+    with pytest.raises(TypeError):
+        access.requires(access.Perm.PUBLIC, a=lambda r: 1, b=lambda r: 2)

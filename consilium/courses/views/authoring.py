@@ -19,7 +19,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consilium.core.access import requires
+from consilium.accounts.http import AuthedRequest
+from consilium.core.access import Loaded, requires
 from consilium.core.forms import apply_errors
 from consilium.core.html import video_embed
 from consilium.courses import review
@@ -71,18 +72,18 @@ def _course(request: HttpRequest, pk: int, **_kwargs: Any) -> Course:
         raise Http404 from None
 
 
-def _load(model: type[Any], course_path: str, **related: Any) -> Callable[..., Any]:
-    """A loader of one ``model`` row by ``item``, checked against its course."""
+def _load(model: type[Any], course_path: str, name: str, **related: Any) -> Callable[..., Loaded]:
+    """A loader of one ``model`` row by ``item``: the permission is checked against its course
+    (the view's ``course``), and the view gets the row as the keyword argument ``name``."""
 
-    def load(request: HttpRequest, pk: int, item: int, **_kwargs: Any) -> Course:
+    def load(request: HttpRequest, pk: int, item: int, **_kwargs: Any) -> Loaded:
         row = model.objects.select_related(*related.get("select", ())).filter(pk=item).first()
         if row is None:
             raise Http404
         course = _course(request, pk)
         if _course_id(row, course_path) != course.pk:
             raise Http404
-        request.item = row  # type: ignore[attr-defined]
-        return course
+        return Loaded(course, **{name: row})
 
     return load
 
@@ -94,21 +95,16 @@ def _course_id(row: Any, course_path: str) -> int:
     return int(value)
 
 
-_variant = _load(CourseVariant, "course_id")
-_module = _load(Module, "variant.course_id", select=("variant",))
-_lesson = _load(Lesson, "module.variant.course_id", select=("module__variant",))
+_variant = _load(CourseVariant, "course_id", "variant")
+_module = _load(Module, "variant.course_id", "module", select=("variant",))
+_lesson = _load(Lesson, "module.variant.course_id", "lesson", select=("module__variant",))
 _question = _load(
-    Question, "quiz.lesson.module.variant.course_id", select=("quiz__lesson__module__variant",)
+    Question,
+    "quiz.lesson.module.variant.course_id",
+    "question",
+    select=("quiz__lesson__module__variant",),
 )
-_run = _load(Run, "course_id")
-
-
-def _obj(request: HttpRequest) -> Any:
-    return request.access_object  # type: ignore[attr-defined]
-
-
-def _item(request: HttpRequest) -> Any:
-    return request.item  # type: ignore[attr-defined]
+_run = _load(Run, "course_id", "run")
 
 
 def _edit_url(course: Course, anchor: str = "") -> str:
@@ -157,7 +153,7 @@ def _form_page(
 
 
 @requires(Perm.COURSE_CREATE)
-def authored(request: HttpRequest) -> HttpResponse:
+def authored(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     rows = selectors.authored_courses(request.user, status=status)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
@@ -175,13 +171,13 @@ def authored(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Perm.COURSE_CREATE)
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     form = CourseForm(_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             course = services.course_create(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 owner=data["owner"],
                 settings_=_settings(data),
                 language=data["language"],
@@ -248,10 +244,9 @@ def _settings_initial(course: Course) -> dict[str, Any]:
     }
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_course)
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(Perm.COURSE_AUTHOR, course=_course)
+def edit(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
     """The course workspace; a POST saves the settings (optimistic: ``revision``)."""
-    course: Course = _obj(request)
     form = CourseForm(
         _data(request), user=request.user, course=course, initial=_settings_initial(course)
     )
@@ -260,7 +255,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.course_update(
                 course=course,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_revision=data.get("revision") or 0,
                 settings_=_settings(data),
                 **_reviewer(form),
@@ -303,16 +298,15 @@ def _act(
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_course)
-def variant_add(request: HttpRequest, pk: int) -> HttpResponse:
-    course: Course = _obj(request)
+@requires(Perm.COURSE_AUTHOR, course=_course)
+def variant_add(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
     form = VariantForm(request.POST, course=course, prefix="variant")
 
     def act() -> str:
         data = form.cleaned_data
         variant = services.variant_add(
             course=course,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             language=data["language"],
             title=data["title"],
             summary=data["summary"],
@@ -327,10 +321,10 @@ def variant_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, course, form, act, "variants")
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_variant)
-def variant_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    variant: CourseVariant = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_variant)
+def variant_edit(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, variant: CourseVariant
+) -> HttpResponse:
     form = VariantForm(
         _data(request),
         course=course,
@@ -347,7 +341,7 @@ def variant_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         try:
             services.variant_update(
                 variant=variant,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 title=data["title"],
                 summary=data["summary"],
                 description=data["description"],
@@ -378,16 +372,15 @@ def _variant_of(request: HttpRequest, course: Course) -> CourseVariant:
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_course)
-def module_add(request: HttpRequest, pk: int) -> HttpResponse:
-    course: Course = _obj(request)
+@requires(Perm.COURSE_AUTHOR, course=_course)
+def module_add(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
     variant = _variant_of(request, course)
     form = ModuleForm(request.POST, course=course, prefix="module")
 
     def act() -> str:
         services.module_add(
             variant=variant,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             title=form.cleaned_data["title"],
             **_reviewer(form),
         )
@@ -400,16 +393,16 @@ def module_add(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_module)
-def module_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    module: Module = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_module)
+def module_edit(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, module: Module
+) -> HttpResponse:
     form = ModuleForm(_data(request), course=course, new=False, initial={"title": module.title})
     if request.method == "POST" and form.is_valid():
         try:
             services.module_update(
                 module=module,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 title=form.cleaned_data["title"],
             )
         except ValidationError as exc:
@@ -424,16 +417,16 @@ def _content_url(course: Course, variant: CourseVariant) -> str:
     return reverse("courses:edit", args=[course.pk]) + f"?variant={variant.language}#content"
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_module)
-def module_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    module: Module = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_module)
+def module_delete(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, module: Module
+) -> HttpResponse:
     form = DeleteForm(_data(request), course=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.module_delete(
                 module=module,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 **_reviewer(form),
             )
         except ValidationError as exc:
@@ -451,16 +444,16 @@ def module_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_module)
-def module_move(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    module: Module = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_module)
+def module_move(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, module: Module
+) -> HttpResponse:
     form = MoveForm(request.POST)
 
     def act() -> str:
         services.module_move(
             module=module,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             direction=form.cleaned_data["direction"],
         )
         return _("The module is moved.")
@@ -484,10 +477,10 @@ def _lesson_data(form: Any, request: HttpRequest) -> services.LessonData:
     )
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_module)
-def lesson_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    module: Module = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_module)
+def lesson_add(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, module: Module
+) -> HttpResponse:
     kind = request.GET.get("kind", LessonKind.TEXT)
     form = LessonForm(
         _data(request),
@@ -499,7 +492,7 @@ def lesson_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         try:
             lesson = services.lesson_add(
                 module=module,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 kind=form.cleaned_data["kind"],
                 data=_lesson_data(form, request),
                 **_reviewer(form),
@@ -520,10 +513,10 @@ def lesson_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_lesson)
-def lesson_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    lesson: Lesson = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_lesson)
+def lesson_edit(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
+) -> HttpResponse:
     form = LessonForm(
         _data(request),
         _files(request),
@@ -541,7 +534,7 @@ def lesson_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         try:
             services.lesson_update(
                 lesson=lesson,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 data=_lesson_data(form, request),
             )
         except ValidationError as exc:
@@ -559,16 +552,16 @@ def lesson_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_lesson)
-def lesson_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    lesson: Lesson = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_lesson)
+def lesson_delete(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
+) -> HttpResponse:
     form = DeleteForm(_data(request), course=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.lesson_delete(
                 lesson=lesson,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 **_reviewer(form),
             )
         except ValidationError as exc:
@@ -586,16 +579,16 @@ def lesson_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_lesson)
-def lesson_move(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    lesson: Lesson = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_lesson)
+def lesson_move(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
+) -> HttpResponse:
     form = MoveForm(request.POST)
 
     def act() -> str:
         services.lesson_move(
             lesson=lesson,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             direction=form.cleaned_data["direction"],
         )
         return _("The lesson is moved.")
@@ -604,11 +597,11 @@ def lesson_move(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     return redirect(_content_url(course, lesson.module.variant))
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_lesson)
-def lesson_preview(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+@requires(Perm.COURSE_AUTHOR, course=_lesson)
+def lesson_preview(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
+) -> HttpResponse:
     """The lesson as learners will see it (read-only)."""
-    course: Course = _obj(request)
-    lesson: Lesson = _item(request)
     return render(
         request,
         "courses/authoring/lesson_preview.html",
@@ -641,11 +634,11 @@ def _quiz_of(lesson: Lesson) -> Quiz:
     return quiz
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_lesson)
-def quiz_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+@requires(Perm.COURSE_AUTHOR, course=_lesson)
+def quiz_edit(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
+) -> HttpResponse:
     """The quiz's settings (POST) and its questions, with a form to add one."""
-    course: Course = _obj(request)
-    lesson: Lesson = _item(request)
     quiz = _quiz_of(lesson)
     form = QuizForm(
         _data(request),
@@ -656,7 +649,7 @@ def quiz_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         try:
             services.quiz_update(
                 quiz=quiz,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 passing_score=form.cleaned_data["passing_score"],
                 max_attempts=form.cleaned_data["max_attempts"],
                 **_reviewer(form),
@@ -680,17 +673,17 @@ def quiz_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_lesson)
-def question_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    lesson: Lesson = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_lesson)
+def question_add(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
+) -> HttpResponse:
     quiz = _quiz_of(lesson)
     form = QuestionForm(_data(request), course=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_add(
                 quiz=quiz,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 text=form.cleaned_data["text"],
                 multiple=form.cleaned_data["multiple"],
                 choices=form.choices(),
@@ -708,17 +701,17 @@ def question_add(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_question)
-def question_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    question: Question = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_question)
+def question_edit(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, question: Question
+) -> HttpResponse:
     form = QuestionForm(_data(request), course=course, initial=QuestionForm.initial_for(question))
     lesson = question.quiz.lesson
     if request.method == "POST" and form.is_valid():
         try:
             services.question_update(
                 question=question,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 text=form.cleaned_data["text"],
                 multiple=form.cleaned_data["multiple"],
                 choices=form.choices(),
@@ -736,17 +729,17 @@ def question_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     )
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_question)
-def question_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    question: Question = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_question)
+def question_delete(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, question: Question
+) -> HttpResponse:
     lesson = question.quiz.lesson
     form = DeleteForm(_data(request), course=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_delete(
                 question=question,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 **_reviewer(form),
             )
         except ValidationError as exc:
@@ -778,15 +771,14 @@ def _run_data(data: dict[str, Any]) -> services.RunData:
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_course)
-def run_add(request: HttpRequest, pk: int) -> HttpResponse:
-    course: Course = _obj(request)
+@requires(Perm.COURSE_AUTHOR, course=_course)
+def run_add(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
     form = RunForm(request.POST, prefix="run")
 
     def act() -> str:
         services.run_create(
             course=course,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             data=_run_data(form.cleaned_data),
         )
         return _("The run is added.")
@@ -794,10 +786,10 @@ def run_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, course, form, act, "runs")
 
 
-@requires(Perm.COURSE_AUTHOR, obj=_run)
-def run_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
-    run: Run = _item(request)
+@requires(Perm.COURSE_AUTHOR, course=_run)
+def run_edit(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, run: Run
+) -> HttpResponse:
     form = RunForm(
         _data(request),
         initial={
@@ -816,7 +808,7 @@ def run_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         try:
             services.run_update(
                 run=run,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 data=_run_data(form.cleaned_data),
             )
         except ValidationError as exc:
@@ -828,11 +820,12 @@ def run_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_run)
-def run_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    course: Course = _obj(request)
+@requires(Perm.COURSE_AUTHOR, course=_run)
+def run_delete(
+    request: AuthedRequest, pk: int, item: int, *, course: Course, run: Run
+) -> HttpResponse:
     try:
-        services.run_delete(run=_item(request), by=request.user)  # type: ignore[arg-type]
+        services.run_delete(run=run, by=request.user)
     except ValidationError as exc:
         _refused(request, exc)
     else:
@@ -844,9 +837,8 @@ def run_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_course)
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    course: Course = _obj(request)
+@requires(Perm.COURSE_AUTHOR, course=_course)
+def submit(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
     form = SubmitForm(request.POST, course=course)
 
     def act() -> str:
@@ -854,15 +846,16 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             course=course,
             reviewer=form.cleaned_data["reviewer"],
             note=form.cleaned_data["note"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
         return _("The course is sent for review. The methodologist is told.")
 
     return _act(request, course, form, act, "review")
 
 
-def _step(request: HttpRequest, pk: int, step: Callable[..., Course], message: str) -> HttpResponse:
-    course: Course = _obj(request)
+def _step(
+    request: AuthedRequest, course: Course, step: Callable[..., Course], message: str
+) -> HttpResponse:
     try:
         step(course=course, by=request.user)
     except ValidationError as exc:
@@ -873,26 +866,26 @@ def _step(request: HttpRequest, pk: int, step: Callable[..., Course], message: s
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_course)
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(Perm.COURSE_AUTHOR, course=_course)
+def withdraw(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
     return _step(
         request,
-        pk,
+        course,
         reviewing.review_withdraw,
         _("The course is withdrawn from review: a draft again."),
     )
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_course)
-def archive(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, reviewing.course_archive, _("The course is archived."))
+@requires(Perm.COURSE_AUTHOR, course=_course)
+def archive(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
+    return _step(request, course, reviewing.course_archive, _("The course is archived."))
 
 
 @require_POST
-@requires(Perm.COURSE_AUTHOR, obj=_course)
-def restore(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, reviewing.course_restore, _("The course is restored as a draft."))
+@requires(Perm.COURSE_AUTHOR, course=_course)
+def restore(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
+    return _step(request, course, reviewing.course_restore, _("The course is restored as a draft."))
 
 
 urls = [

@@ -94,8 +94,7 @@ def _institution_options(selected: int | None) -> str:
 # never cached for anonymous visitors, who are sent to sign in.
 @public_cache.cached_for_anonymous("courses")
 @requires(Perm.COURSE_VIEW, obj=_course)
-def _course_page(request: HttpRequest, pk: int) -> HttpResponse:
-    obj: Course = request.access_object  # type: ignore[attr-defined]
+def _course_page(request: HttpRequest, pk: int, *, obj: Course) -> HttpResponse:
     variants = {v.language: v for v in obj.variants.all()}
     wanted = request.GET.get("lang") or ""
     variant = variants.get(wanted) or selectors.reader_variant(obj)
@@ -156,8 +155,7 @@ def _calendar(request: HttpRequest, runs: list[Run], name: str) -> HttpResponse:
 
 
 @requires(Perm.COURSE_VIEW, obj=_course)
-def course_ical(request: HttpRequest, pk: int) -> HttpResponse:
-    obj: Course = request.access_object  # type: ignore[attr-defined]
+def course_ical(request: HttpRequest, pk: int, *, obj: Course) -> HttpResponse:
     runs = list(obj.runs.order_by("starts_on", "id"))
     for run in runs:
         run.course = obj

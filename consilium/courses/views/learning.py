@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consilium.accounts.http import AuthedRequest
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.html import video_embed
@@ -68,9 +69,8 @@ def _refused(request: HttpRequest, exc: ValidationError) -> None:
 
 
 @require_POST
-@requires(Perm.COURSE_ENROL, obj=_run)
-def enrol(request: HttpRequest, pk: int) -> HttpResponse:
-    run: Run = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.COURSE_ENROL, run=_run)
+def enrol(request: AuthedRequest, pk: int, *, run: Run) -> HttpResponse:
     course_url = reverse("courses:course", args=[run.course_id])
     form = VariantForm(request.POST, variants=list(run.course.variants.all()))
     if not form.is_valid():
@@ -88,9 +88,8 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.COURSE_LEARN, obj=_enrolment)
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.COURSE_LEARN, enrolment=_enrolment)
+def withdraw(request: AuthedRequest, pk: int, *, enrolment: Enrolment) -> HttpResponse:
     try:
         services.withdraw(enrolment=enrolment)
     except ValidationError as exc:
@@ -101,9 +100,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.COURSE_LEARN, obj=_enrolment)
-def choose_variant(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.COURSE_LEARN, enrolment=_enrolment)
+def choose_variant(request: AuthedRequest, pk: int, *, enrolment: Enrolment) -> HttpResponse:
     form = VariantForm(request.POST, variants=list(enrolment.course.variants.all()))
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("variant", [])))
@@ -120,7 +118,7 @@ def choose_variant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(access.Perm.SIGNED_IN)
-def my_learning(request: HttpRequest) -> HttpResponse:
+def my_learning(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.my_enrolments(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -135,9 +133,8 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 # --- learning ----------------------------------------------------------------------------
 
 
-@requires(Perm.COURSE_LEARN, obj=_enrolment)
-def learn(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.COURSE_LEARN, enrolment=_enrolment)
+def learn(request: AuthedRequest, pk: int, *, enrolment: Enrolment) -> HttpResponse:
     modules = selectors.learning_outline(enrolment)
     lessons = [lesson for module in modules for lesson in module.lessons.all()]
     wanted = request.GET.get("lesson") or ""
@@ -170,9 +167,10 @@ def learn(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Perm.COURSE_LEARN, obj=_enrolment)
-def lesson_done(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
-    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.COURSE_LEARN, enrolment=_enrolment)
+def lesson_done(
+    request: AuthedRequest, pk: int, lesson: int, *, enrolment: Enrolment
+) -> HttpResponse:
     target = _lesson_of(enrolment, lesson)
     try:
         enrolment = services.lesson_complete(enrolment=enrolment, lesson=target)
@@ -186,9 +184,8 @@ def lesson_done(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
     return redirect(_learn_url(enrolment, following or target))
 
 
-@requires(Perm.COURSE_LEARN, obj=_enrolment)
-def quiz(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
-    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.COURSE_LEARN, enrolment=_enrolment)
+def quiz(request: AuthedRequest, pk: int, lesson: int, *, enrolment: Enrolment) -> HttpResponse:
     target = _lesson_of(enrolment, lesson)
     quiz_obj = getattr(target, "quiz", None) if target.kind == LessonKind.QUIZ else None
     if quiz_obj is None:
@@ -215,9 +212,10 @@ def quiz(request: HttpRequest, pk: int, lesson: int) -> HttpResponse:
     return render(request, "courses/learning/quiz.html", context)
 
 
-@requires(Perm.COURSE_LEARN, obj=_enrolment)
-def quiz_result(request: HttpRequest, pk: int, attempt: int) -> HttpResponse:
-    enrolment: Enrolment = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.COURSE_LEARN, enrolment=_enrolment)
+def quiz_result(
+    request: AuthedRequest, pk: int, attempt: int, *, enrolment: Enrolment
+) -> HttpResponse:
     row = get_object_or_404(
         QuizAttempt.objects.select_related("quiz__lesson"), pk=attempt, enrolment=enrolment
     )
@@ -234,7 +232,7 @@ def quiz_result(request: HttpRequest, pk: int, attempt: int) -> HttpResponse:
 
 
 @requires(access.Perm.SIGNED_IN)
-def lesson_file(request: HttpRequest, lesson: int) -> FileResponse:
+def lesson_file(request: AuthedRequest, lesson: int) -> FileResponse:
     """A lesson's file, for the learners of its variant and the course's staff only."""
     target = get_object_or_404(
         Lesson.objects.select_related("module__variant__course"), pk=lesson, kind=LessonKind.FILE

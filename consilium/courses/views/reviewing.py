@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from consilium.accounts.http import AuthedRequest
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
 from consilium.core.html import video_embed
@@ -35,17 +36,16 @@ def _review(request: HttpRequest, pk: int, **_kwargs: Any) -> Review:
 
 
 @requires(Perm.COURSE_REVIEW_QUEUE)
-def review_queue(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.review_queue(request.user), 20).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+def review_queue(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(selectors.review_queue(request.user), 20).get_page(request.GET.get("page"))
     for row in page.object_list:
         row.title = selectors.variant_title(row.course, request.LANGUAGE_CODE)  # type: ignore[attr-defined]
     return render(request, "courses/reviewing/queue.html", {"page": page})
 
 
-@requires(Perm.COURSE_REVIEW, obj=_review)
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(Perm.COURSE_REVIEW, item=_review)
+def review_detail(request: AuthedRequest, pk: int, *, item: Review) -> HttpResponse:
     """The course read-only (a variant at a time), the rubric and the verdict form."""
-    item: Review = request.access_object  # type: ignore[attr-defined]
     course = selectors.course_for_edit(item.course_id)
     criteria = list(RubricCriterion.objects.filter(active=True))
     form = DecideForm(_data(request), criteria=criteria)
@@ -61,7 +61,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     verdict=form.cleaned_data["verdict"],
                     scores=form.scores(),
                     comment=form.cleaned_data["comment"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)

@@ -14,6 +14,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consilium.accounts.http import AuthedRequest
 from consilium.core.access import requires
 from consilium.core.person_cache import cached_per_person
 from consilium.core.tabular import csv_stream
@@ -79,9 +80,8 @@ def _csv(rows: Iterator[list[Any]], name: str) -> StreamingHttpResponse:
 # --- a course --------------------------------------------------------------------------------
 
 
-@requires(Perm.COURSE_LEARNERS, obj=_course)
-def course_stats(request: HttpRequest, pk: int) -> HttpResponse:
-    course: Course = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.COURSE_LEARNERS, course=_course)
+def course_stats(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
     years = stats.course_funnel(course.pk)
     query = request.GET.get("q", "")[:100]
     page = Paginator(
@@ -102,8 +102,8 @@ def course_stats(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(Perm.COURSE_LEARNERS, obj=_course)
-def course_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+@requires(Perm.COURSE_LEARNERS, course=_course)
+def course_stats_csv(request: AuthedRequest, pk: int, *, course: Course) -> StreamingHttpResponse:
     def rows() -> Iterator[list[Any]]:
         yield _headers()
         for totals in stats.course_funnel(pk):
@@ -116,9 +116,8 @@ def course_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @cached_per_person(STATS_CACHE, "directory")
-@requires(Perm.STATS_INSTITUTION, obj=_institution)
-def institution_stats(request: HttpRequest, pk: int) -> HttpResponse:
-    institution: Institution = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.STATS_INSTITUTION, institution=_institution)
+def institution_stats(request: AuthedRequest, pk: int, *, institution: Institution) -> HttpResponse:
     dashboard = stats.institution_dashboard(institution, _year(request))
     return render(
         request,
@@ -135,9 +134,10 @@ def institution_stats(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(Perm.STATS_INSTITUTION, obj=_institution)
-def institution_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    institution: Institution = request.access_object  # type: ignore[attr-defined]
+@requires(Perm.STATS_INSTITUTION, institution=_institution)
+def institution_stats_csv(
+    request: AuthedRequest, pk: int, *, institution: Institution
+) -> StreamingHttpResponse:
 
     def rows() -> Iterator[list[Any]]:
         dashboard = stats.institution_dashboard(institution, _year(request), limit=None)
@@ -159,7 +159,7 @@ def institution_stats_csv(request: HttpRequest, pk: int) -> StreamingHttpRespons
 # core/person_cache.py); the totals' version is bumped by every refresh of them.
 @cached_per_person(STATS_CACHE, "directory")
 @requires(Perm.STATS_NETWORK)
-def network_stats(request: HttpRequest) -> HttpResponse:
+def network_stats(request: AuthedRequest) -> HttpResponse:
     dashboard = stats.network_dashboard(_year(request))
     return render(
         request,
@@ -176,7 +176,7 @@ def network_stats(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Perm.STATS_NETWORK)
-def network_stats_csv(request: HttpRequest) -> StreamingHttpResponse:
+def network_stats_csv(request: AuthedRequest) -> StreamingHttpResponse:
     def rows() -> Iterator[list[Any]]:
         dashboard = stats.network_dashboard(_year(request), limit=None)
         yield _headers()
