@@ -14,7 +14,7 @@ import ast
 import re
 from pathlib import Path
 
-from consilium.core import access, shell
+from consilium.core import access, navigation, shell
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLS = {"requires": 0, "require": 1, "can": 1}  # the argument that names the permission
@@ -109,8 +109,11 @@ def test_templates_name_only_registered_permissions() -> None:
 
 
 def test_every_nav_permission_is_registered() -> None:
+    """The ``nav_perms`` flags and the navigation's entries (``core/navigation.py``)."""
     registered = access.registered_permissions()
     assert {str(perm) for perm in shell.nav_permissions().values()} <= registered
+    entries = {str(e.permission) for e in navigation.nav_entries() if e.permission is not None}
+    assert entries <= registered
 
 
 def test_the_scanners_catch_a_misspelt_name() -> None:

@@ -1,11 +1,13 @@
-"""What apps add to the shell (the base layout) from their ``AppConfig.ready()``.
+"""What apps add to every template's context from their ``AppConfig.ready()``.
 
 * ``register_nav_permission(key, perm)``: ``nav_perms.<key>`` in every template is whether the
-  viewer has ``perm`` (the navigation shows a link only to people who may open it);
+  viewer has ``perm``, asked only where a template reads it and once per request (a page shows
+  a button only to people who may use it: the directory's "Add an institution");
 * ``register_shell_value(name, compute)``: ``<name>`` in every template is ``compute(request)``,
-  computed only where a template shows it and once per request (the unread notifications).
+  computed only where a template shows it (the unread notifications).
 
-``consilium.core.context_processors.shell`` puts both into every template's context.
+The navigation's links are registered in ``core/navigation.py``.
+``consilium.core.context_processors.shell`` puts all of them into every template's context.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
-
-from consilium.core import access
 
 _NAV: dict[str, StrEnum] = {}
 _VALUES: dict[str, Callable[[HttpRequest], Any]] = {}
@@ -41,6 +41,3 @@ def nav_permissions() -> dict[str, StrEnum]:
 
 def shell_values() -> dict[str, Callable[[HttpRequest], Any]]:
     return dict(_VALUES)
-
-
-register_nav_permission("admin", access.Perm.ADMIN_SITE)

@@ -8,10 +8,48 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Course bank")
 
     def ready(self) -> None:
-        from consilium.core.shell import register_nav_permission
+        from consilium.core import access
+        from consilium.core.navigation import NavEntry, register_nav_entry
         from consilium.courses import policy, sections  # noqa: F401  (registers the section)
 
         policy.register()
-        register_nav_permission("author", policy.Perm.COURSE_CREATE)
-        register_nav_permission("review", policy.Perm.COURSE_REVIEW_QUEUE)
-        register_nav_permission("statistics", policy.Perm.STATS_NETWORK)
+        for entry in (
+            # "Courses" is current anywhere under /courses/ but where "My learning" is.
+            NavEntry(
+                "courses", _("Courses"), "courses:catalog", order=20, active_prefix="/courses/"
+            ),
+            NavEntry(
+                "my_learning",
+                _("My learning"),
+                "courses:my_learning",
+                access.Perm.SIGNED_IN,
+                order=30,
+                active_prefix=("/courses/my/", "/courses/learn/"),
+            ),
+            NavEntry("courses", _("Courses"), "courses:catalog", place="footer", order=20),
+            NavEntry(
+                "authored",
+                _("Courses I author"),
+                "courses:authored",
+                policy.Perm.COURSE_CREATE,
+                place="user_menu",
+                order=30,
+            ),
+            NavEntry(
+                "review_queue",
+                _("Courses to review"),
+                "courses:review_queue",
+                policy.Perm.COURSE_REVIEW_QUEUE,
+                place="user_menu",
+                order=40,
+            ),
+            NavEntry(
+                "network_stats",
+                _("Course bank statistics"),
+                "courses:network_stats",
+                policy.Perm.STATS_NETWORK,
+                place="user_menu",
+                order=50,
+            ),
+        ):
+            register_nav_entry(entry)

@@ -8,7 +8,23 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
+        from consilium.core.access import Perm
+        from consilium.core.navigation import NavEntry, register_nav_entry
         from consilium.credentials import policy, receivers, sections  # noqa: F401  (registers the section)
 
         policy.register()
         receivers.connect()  # issue on completion, count for the course statistics
+        for entry in (
+            NavEntry(
+                "certificates",
+                _("My certificates"),
+                "certificates:mine",
+                Perm.SIGNED_IN,
+                place="user_menu",
+                order=20,
+            ),
+            NavEntry(
+                "verify", _("Verify a certificate"), "certificates:verify", place="footer", order=30
+            ),
+        ):
+            register_nav_entry(entry)

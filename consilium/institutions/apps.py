@@ -8,6 +8,7 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("Institutions")
 
     def ready(self) -> None:
+        from consilium.core.navigation import NavEntry, register_nav_entry
         from consilium.core.shell import register_nav_permission
         from consilium.institutions import policy, signals
 
@@ -15,3 +16,14 @@ class InstitutionsConfig(AppConfig):
         policy.register()
         register_nav_permission("import", policy.Perm.INSTITUTION_IMPORT)
         register_nav_permission("create", policy.Perm.INSTITUTION_CREATE)
+        for place in ("main", "footer"):
+            register_nav_entry(
+                NavEntry(
+                    "directory",
+                    _("Directory"),
+                    "institutions:list",
+                    place=place,
+                    order=10,
+                    active_prefix="/institutions/",
+                )
+            )

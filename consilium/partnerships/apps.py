@@ -8,8 +8,27 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
-        from consilium.core.shell import register_nav_permission
+        from consilium.core.navigation import NavEntry, register_nav_entry
         from consilium.partnerships import policy, sections  # noqa: F401  (registers the section)
 
         policy.register()
-        register_nav_permission("agreements", policy.Perm.AGREEMENT_LIST)
+        perm = policy.Perm.AGREEMENT_LIST
+        for entry in (
+            NavEntry(
+                "agreements",
+                _("Agreements"),
+                "partnerships:agreement_list",
+                perm,
+                order=40,
+                active_prefix="/partnerships/agreements/",
+            ),
+            NavEntry(
+                "programmes",
+                _("Programmes"),
+                "partnerships:programme_list",
+                perm,
+                order=50,
+                active_prefix="/partnerships/programmes/",
+            ),
+        ):
+            register_nav_entry(entry)
