@@ -9,10 +9,12 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         from consilium.core import access
+        from consilium.core.demo import DemoBuilder, register_demo_builder
         from consilium.core.navigation import NavEntry, register_nav_entry
-        from consilium.courses import policy, sections  # noqa: F401  (registers the section)
+        from consilium.courses import demo, policy, sections  # noqa: F401  (registers the section)
 
         policy.register()
+        register_demo_builder(DemoBuilder("courses", demo.build, order=40, needs=("people",)))
         for entry in (
             # "Courses" is current anywhere under /courses/ but where "My learning" is.
             NavEntry(

@@ -7,8 +7,9 @@ review and one draft. The bank's history (2019 and 2020: the seed's forty-fold g
 visitors, one in five learners with a certificate) cannot be lived through today, so past
 enrolments and visits are written directly, flagged ``is_demo``, and the yearly totals rebuilt
 from them by the statistics service, as after any bulk load. ``build`` returns the published
-courses it wrote, so that the certificates' demo (``credentials/demo.py``, called next by
-``consilium/demo``) issues theirs: the course bank does not import certificates.
+courses it wrote (kept as ``context.built["courses"]``), so that the certificates' demo
+(``credentials/demo.py``, a builder that needs this one) issues theirs: the course bank does
+not import certificates.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consilium.accounts.models import User
+from consilium.core.demo import DemoContext
 from consilium.courses.models import (
     Course,
     CourseVariant,
@@ -549,8 +551,12 @@ def _history(courses: list[Course], today: date) -> None:
 
 
 @transaction.atomic
-def build(institutions: dict[str, Any], users: dict[str, User]) -> list[Course]:
-    """Write the demo course bank; returns the published courses (none when built before)."""
+def build(context: DemoContext) -> list[Course]:
+    """Write the demo course bank; returns the published courses (none when built before).
+
+    Registered as the demo builder "courses" (``CoursesConfig.ready``)."""
+    institutions: dict[str, Any] = context.institutions
+    users: dict[str, User] = context.users
     if CourseVariant.objects.filter(title=SECHENOV_TITLE).exists():
         return []  # built before: the demo is idempotent
     today = timezone.localdate()

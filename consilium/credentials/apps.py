@@ -9,11 +9,14 @@ class CredentialsConfig(AppConfig):
 
     def ready(self) -> None:
         from consilium.core.access import Perm
+        from consilium.core.demo import DemoBuilder, register_demo_builder
         from consilium.core.navigation import NavEntry, register_nav_entry
-        from consilium.credentials import policy, receivers, sections  # noqa: F401  (registers the section)
+        from consilium.credentials import demo, policy, receivers, sections  # noqa: F401  (registers the section)
 
         policy.register()
         receivers.connect()  # issue on completion, count for the course statistics
+        # Certificates for the courses the course bank's demo wrote (it returns them).
+        register_demo_builder(DemoBuilder("certificates", demo.build, order=50, needs=("courses",)))
         for entry in (
             NavEntry(
                 "certificates",

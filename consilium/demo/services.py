@@ -1,22 +1,19 @@
-"""Builds the demo network through the same services that users go through; idempotent."""
+"""Builds the demo network through the same services that users go through; idempotent.
 
-from dataclasses import dataclass, field
+The directory and the people (``demo/directory.py``) are this app's own builders, registered
+first (``DemoConfig.ready``); every other app registers its part (``core/demo.py``), and
+``build`` runs them all in their order.
+"""
 
 from consilium.accounts.models import User
+from consilium.core.demo import DemoContext, run_demo_builders
 from consilium.core.services import service
 from consilium.core.text import search_key
 from consilium.demo.directory import ALIASES, DEMO_PASSWORD, INSTITUTIONS, USERS
 from consilium.institutions import services as institution_services
 from consilium.institutions.models import Institution
 
-
-@dataclass
-class DemoResult:
-    institutions: dict[str, Institution] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)
-    created: int = 0
-    updated: int = 0
-    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+DemoResult = DemoContext  # what ``build`` answers: the institutions, people and accounts
 
 
 @service
@@ -59,15 +56,6 @@ def build_people(result: DemoResult) -> None:
 
 @service
 def build(stdout_write=None) -> DemoResult:  # type: ignore[no-untyped-def]
-    """Every module adds its part here, after the directory and the people."""
-    result = DemoResult()
-    from consilium.courses import demo as courses_demo
-    from consilium.credentials import demo as credentials_demo
-    from consilium.partnerships import demo as partnerships_demo
-
-    build_directory(result)
-    build_people(result)
-    partnerships_demo.build(result.institutions, result.users)
-    courses = courses_demo.build(result.institutions, result.users)
-    credentials_demo.build(courses)  # courses does not import certificates: handed over here
-    return result
+    """Every registered demo builder in its order: the directory, the people, then each
+    app's part (``core/demo.py``), in one transaction."""
+    return run_demo_builders(DemoResult())

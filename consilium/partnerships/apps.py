@@ -8,10 +8,12 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
+        from consilium.core.demo import DemoBuilder, register_demo_builder
         from consilium.core.navigation import NavEntry, register_nav_entry
-        from consilium.partnerships import policy, sections  # noqa: F401  (registers the section)
+        from consilium.partnerships import demo, policy, sections  # noqa: F401  (registers the section)
 
         policy.register()
+        register_demo_builder(DemoBuilder("partnerships", demo.build, order=30, needs=("people",)))
         perm = policy.Perm.AGREEMENT_LIST
         for entry in (
             NavEntry(

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from consilium.accounts.models import User
+from consilium.core.demo import DemoContext
 from consilium.partnerships import services
 from consilium.partnerships.models import (
     Agreement,
@@ -130,7 +131,10 @@ def _agreement_exists(title: str) -> bool:
 
 
 @transaction.atomic
-def build(institutions: dict[str, Any], users: dict[str, User]) -> None:
+def build(context: DemoContext) -> None:
+    """Registered as the demo builder "partnerships" (``PartnershipsConfig.ready``)."""
+    institutions: dict[str, Any] = context.institutions
+    users: dict[str, User] = context.users
     by = users.get("coordinator@kaznmu.demo.consilium.kz")
     programme = _programme(institutions, by)
     phase_one, phase_two = list(programme.phases.order_by("number"))

@@ -69,3 +69,40 @@ def test_demo_course_bank_from_seed_004() -> None:
     courses, runs = Course.objects.count(), Run.objects.count()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Course.objects.count(), Run.objects.count()) == (courses, runs)
+
+
+def test_the_apps_register_their_builders_in_order() -> None:
+    """Each app registers its demo builder (core/demo.py); they run after what they need."""
+    from consilium.core.demo import demo_builders
+
+    assert [b.name for b in demo_builders()] == [
+        "directory",
+        "people",
+        "partnerships",
+        "courses",
+        "certificates",
+    ]
+
+
+def test_a_builder_whose_needs_do_not_run_before_it_is_refused() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from consilium.core.demo import (
+        DemoBuilder,
+        demo_builders,
+        register_demo_builder,
+        unregister_demo_builder,
+    )
+
+    for builder, message in (
+        (DemoBuilder("early", lambda c: None, order=5, needs=("courses",)), "must run before"),
+        (DemoBuilder("lost", lambda c: None, needs=("nothing",)), "no app registers"),
+    ):
+        register_demo_builder(builder)
+        try:
+            with pytest.raises(ImproperlyConfigured, match=message):
+                demo_builders()
+        finally:
+            unregister_demo_builder(builder.name)
+    with pytest.raises(ImproperlyConfigured, match="registered twice"):
+        register_demo_builder(demo_builders()[0])
