@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -25,6 +27,7 @@ from consilium.accounts.policy import Perm
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.http import safe_next, set_language_cookie
+from consilium.core.viewkit import Done, action, form_page
 from consilium.institutions.selectors import memberships_of_user
 
 
@@ -81,20 +84,23 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         client=request.META.get("REMOTE_ADDR", ""),
         initial={"language": translation.get_language()},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> Done:
         user = services.user_sign_up(
-            email=form.cleaned_data["email"],
-            full_name=form.cleaned_data["full_name"],
-            password=form.cleaned_data["password1"],
-            language=form.cleaned_data["language"],
+            email=data["email"],
+            full_name=data["full_name"],
+            password=data["password1"],
+            language=data["language"],
         )
         login(request, user)
         translation.activate(user.language)
-        messages.success(request, _("Welcome to Consilium! Your account is ready."))
         response = redirect(target or "courses:my_learning")
         set_language_cookie(response, user.language)
-        return response
-    return render(request, "accounts/sign_up.html", {"form": form, "next": target})
+        return Done(_("Welcome to Consilium! Your account is ready."), to=response)
+
+    return form_page(
+        request, form, save, template="accounts/sign_up.html", context={"next": target}
+    )
 
 
 def _no_response(request: HttpRequest) -> HttpResponse:
@@ -129,24 +135,22 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @requires(access.Perm.SIGNED_IN)
 def profile(request: AuthedRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
+    def save(data: dict[str, Any]) -> Done:
         user = services.user_update_profile(
-            user=request.user,
-            full_name=form.cleaned_data["full_name"],
-            language=form.cleaned_data["language"],
+            user=request.user, full_name=data["full_name"], language=data["language"]
         )
-        if user.language:
-            translation.activate(user.language)
-        messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:profile")
         if user.language:
+            translation.activate(user.language)
             set_language_cookie(response, user.language)
-        return response
-    return render(
+        return Done(_("Your profile is saved."), to=response)
+
+    return form_page(
         request,
-        "accounts/profile.html",
-        {"form": form, "memberships": memberships_of_user(request.user)},
+        ProfileForm(request.POST or None, instance=request.user),
+        save,
+        template="accounts/profile.html",
+        context=lambda: {"memberships": memberships_of_user(request.user)},
     )
 
 
@@ -176,6 +180,9 @@ def tokens(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.ACCOUNT_TOKENS)
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(request.user.api_tokens, pk=pk)
-    services.api_token_revoke(token=token)
-    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
-    return redirect("accounts:tokens")
+
+    def run(data: dict[str, Any]) -> str:
+        services.api_token_revoke(token=token)
+        return _("The token “%(name)s” is revoked.") % {"name": token.name}
+
+    return action(request, None, run, to="accounts:tokens")

@@ -7,7 +7,7 @@ success, redirect. Two shapes cover them:
 - ``action(request, form, run, to=...)``: a small form posted from another page (a button, a
   row of a table). Success and refusal both come back as messages and a redirect; an invalid
   form's errors become messages that name each field by its label.
-- ``form_page(request, form, save, to=..., template=...)``: a page of its own. A GET shows the
+- ``form_page(request, form, save, template=..., to=...)``: a page of its own. A GET shows the
   form; a valid POST calls ``save`` and redirects; a refusal goes onto the form's fields
   (``apply_errors``) and the page is shown again, with ``error_status`` (200, or 400 where the
   page answered so before). ``save_form`` is its first half, for a view that renders its page
@@ -104,11 +104,12 @@ def action(
 
 
 def save_form(
-    request: HttpRequest, form: forms.BaseForm, save: Run, *, to: str
+    request: HttpRequest, form: forms.BaseForm, save: Run, *, to: str | None = None
 ) -> HttpResponse | None:
     """On a valid POST, call ``save``; return the redirect when it succeeded.
 
-    None means the page is to be shown (again): a GET, an invalid form, or a refusal, which is
+    ``to`` may be left out when every ``save`` returns a ``Done`` that says where to go (the
+    page of the object it created). None means the page is to be shown (again): a GET, an invalid form, or a refusal, which is
     put on the form (on the fields it names, the rest above the form).
     """
     if request.method != "POST" or not form.is_valid():
@@ -126,8 +127,8 @@ def form_page(
     form: forms.BaseForm,
     save: Run,
     *,
-    to: str,
     template: str,
+    to: str | None = None,
     context: Context | None = None,
     error_status: int = 200,
 ) -> HttpResponse:
@@ -144,10 +145,13 @@ def form_page(
     return render(request, template, {"form": form, **extra}, status=status)
 
 
-def _done(request: HttpRequest, outcome: Outcome, to: str) -> HttpResponse:
+def _done(request: HttpRequest, outcome: Outcome, to: str | None) -> HttpResponse:
     done = outcome if isinstance(outcome, Done) else Done(outcome)
+    target = done.to or to
+    if target is None:
+        raise ValueError("the view gave no `to` and the service's Done no target")
     if done.message:
         messages.success(request, done.message)
-    if isinstance(done.to, HttpResponse):
-        return done.to
-    return redirect(done.to or to)
+    if isinstance(target, HttpResponse):
+        return target
+    return redirect(target)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -15,17 +14,18 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from consilium.accounts.http import AuthedRequest
 from consilium.core import access
 from consilium.core.access import requires
-from consilium.core.forms import apply_errors
 from consilium.core.pdf import pdf_response
 from consilium.core.public_cache import cached_for_anonymous
 from consilium.core.tabular import csv_stream
+from consilium.core.viewkit import Done, form_page
 from consilium.credentials import keys, selectors, services
 from consilium.credentials.forms import CertificateFilter, ReasonForm, VerifyForm
 from consilium.credentials.models import Certificate, CertificateStatus, SigningKey, StatusList
@@ -149,25 +149,20 @@ def _reason_view(
     *,
     action: str,
     template: str,
-    run: Any,
+    run: Callable[..., Certificate],
     done: str,
 ) -> HttpResponse:
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = run(
-                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("certificates:public", code=result.code)
-    return render(
+    def save(data: dict[str, Any]) -> Done:
+        result = run(certificate=certificate, by=request.user, reason=data["reason"])
+        return Done(done, to=reverse("certificates:public", kwargs={"code": result.code}))
+
+    return form_page(
         request,
-        template,
-        {"certificate": certificate, "form": form, "action": action},
-        status=400 if form.errors else 200,
+        ReasonForm(request.POST or None),
+        save,
+        template=template,
+        context={"certificate": certificate, "action": action},
+        error_status=400,
     )
 
 

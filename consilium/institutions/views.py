@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,10 +16,10 @@ from consilium.accounts.http import AuthedRequest
 from consilium.accounts.models import User
 from consilium.core import access
 from consilium.core.access import Loaded, requires
-from consilium.core.forms import apply_errors
 from consilium.core.history import readable_history
 from consilium.core.public_cache import cached_for_anonymous
 from consilium.core.sections import render_institution_sections
+from consilium.core.viewkit import Done, action, form_page
 from consilium.institutions import policy, selectors, services, spreadsheets
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.forms import (
@@ -98,22 +99,25 @@ def institution_detail(request: HttpRequest, pk: int, *, institution: Institutio
     return render(request, "institutions/detail.html", context)
 
 
+def _detail_url(pk: int) -> str:
+    return reverse("institutions:detail", args=[pk])
+
+
 def _save_institution(request: AuthedRequest, instance: Institution | None) -> HttpResponse:
-    form = InstitutionForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if instance is None:
-                institution = services.institution_create(data=form.cleaned_data, by=request.user)
-                messages.success(request, _("The institution is added to the directory."))
-            else:
-                institution = services.institution_update(
-                    institution=instance, data=form.cleaned_data, by=request.user
-                )
-                messages.success(request, _("The changes are saved."))
-            return redirect("institutions:detail", pk=institution.pk)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-    return render(request, "institutions/form.html", {"form": form, "institution": instance})
+    def save(data: dict[str, Any]) -> Done:
+        if instance is None:
+            created = services.institution_create(data=data, by=request.user)
+            return Done(_("The institution is added to the directory."), to=_detail_url(created.pk))
+        services.institution_update(institution=instance, data=data, by=request.user)
+        return Done(_("The changes are saved."), to=_detail_url(instance.pk))
+
+    return form_page(
+        request,
+        InstitutionForm(request.POST or None, instance=instance),
+        save,
+        template="institutions/form.html",
+        context={"institution": instance},
+    )
 
 
 @requires(Perm.INSTITUTION_CREATE)
@@ -197,26 +201,14 @@ def institution_export(request: AuthedRequest, fmt: str) -> HttpResponse | Strea
 @require_POST
 @requires(Perm.PEOPLE_MANAGE, institution=_institution)
 def invite(request: AuthedRequest, pk: int, *, institution: Institution) -> HttpResponse:
+    def run(data: dict[str, Any]) -> str:
+        sent = services.invitation_create(
+            institution=institution, email=data["email"], role=data["role"], invited_by=request.user
+        )
+        return _("An invitation is sent to %(email)s.") % {"email": sent.invitation.email}
+
     form = InvitationForm(request.POST, roles=policy.grantable_roles(request.user))
-    if form.is_valid():
-        try:
-            sent = services.invitation_create(
-                institution=institution,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                invited_by=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("An invitation is sent to %(email)s.") % {"email": sent.invitation.email}
-            )
-            return redirect("institutions:detail", pk=institution.pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
-    return redirect("institutions:detail", pk=institution.pk)
+    return action(request, form, run, to=_detail_url(institution.pk))
 
 
 @require_POST
@@ -229,19 +221,17 @@ def membership_role(
     institution: Institution,
     target: Membership,
 ) -> HttpResponse:
-    form = RoleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.membership_change_role(
-                membership=target, role=form.cleaned_data["role"], by=request.user
-            )
-            messages.success(request, _("The role is changed."))
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-    else:
-        messages.error(request, _("Choose a role from the list."))
-    return redirect("institutions:detail", pk=pk)
+    def run(data: dict[str, Any]) -> str:
+        services.membership_change_role(membership=target, role=data["role"], by=request.user)
+        return _("The role is changed.")
+
+    return action(
+        request,
+        RoleForm(request.POST),
+        run,
+        to=_detail_url(pk),
+        invalid=_("Choose a role from the list."),
+    )
 
 
 @require_POST
@@ -254,13 +244,11 @@ def membership_remove(
     institution: Institution,
     target: Membership,
 ) -> HttpResponse:
-    try:
+    def run(data: dict[str, Any]) -> str:
         services.membership_remove(membership=target, by=request.user)
-        messages.success(request, _("The role is removed."))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("institutions:detail", pk=pk)
+        return _("The role is removed.")
+
+    return action(request, None, run, to=_detail_url(pk))
 
 
 @require_POST
@@ -273,9 +261,11 @@ def invitation_cancel(
     institution: Institution,
     target: Invitation,
 ) -> HttpResponse:
-    services.invitation_cancel(invitation=target, by=request.user)
-    messages.success(request, _("The invitation is cancelled."))
-    return redirect("institutions:detail", pk=pk)
+    def run(data: dict[str, Any]) -> str:
+        services.invitation_cancel(invitation=target, by=request.user)
+        return _("The invitation is cancelled.")
+
+    return action(request, None, run, to=_detail_url(pk))
 
 
 @requires(access.Perm.PUBLIC)
@@ -287,7 +277,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
     form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
     needs_sign_in = (
-        user is None and services.User.objects.filter(email__iexact=invitation.email).exists()
+        user is None and User.objects.filter(email__iexact=invitation.email).exists()
     )
     if request.method == "POST" and not needs_sign_in and (form is None or form.is_valid()):
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
@@ -194,6 +195,19 @@ def test_form_page_answers_200_by_default_and_context_is_lazy_on_success() -> No
     form_page(
         request, ThingForm(request.POST), Service(), to="/", template=TEMPLATE, context=context
     )
+
+
+def test_a_page_that_creates_goes_where_the_service_says() -> None:
+    request = _request(data={"name": "x", "count": "3"})
+    created = Service(Done("Created.", to="/things/7/"))
+    response = form_page(request, ThingForm(request.POST), created, template=TEMPLATE)
+    assert response["Location"] == "/things/7/"
+    with pytest.raises(ValueError):
+        save_form(
+            _request(data={"name": "x", "count": "3"}),
+            ThingForm({"name": "x", "count": "3"}),
+            Service(),
+        )
 
 
 def test_save_form_leaves_the_page_to_the_view() -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from consilium.accounts.http import AuthedRequest
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.html import video_embed
+from consilium.core.viewkit import Done, action, form_page
 from consilium.courses.forms.learning import QuizForm, VariantForm
 from consilium.courses.models import (
     Enrolment,
@@ -61,57 +61,39 @@ def _learn_url(enrolment: Enrolment, lesson: Lesson | None = None) -> str:
     return f"{url}?lesson={lesson.pk}" if lesson else url
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
 # --- enrolment ---------------------------------------------------------------------------
 
 
 @require_POST
 @requires(Perm.COURSE_ENROL, run=_run)
 def enrol(request: AuthedRequest, pk: int, *, run: Run) -> HttpResponse:
-    course_url = reverse("courses:course", args=[run.course_id])
+    def enrol_in(data: dict[str, Any]) -> Done:
+        enrolment = services.enrol(run=run, learner=request.user, variant=data["variant"])
+        return Done(_("You are enrolled. Welcome to the course!"), to=_learn_url(enrolment))
+
     form = VariantForm(request.POST, variants=list(run.course.variants.all()))
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors.get("variant", [])))
-        return redirect(course_url)
-    try:
-        enrolment = services.enrol(
-            run=run, learner=request.user, variant=form.cleaned_data["variant"]
-        )
-    except ValidationError as exc:
-        _refused(request, exc)
-        return redirect(course_url)
-    messages.success(request, _("You are enrolled. Welcome to the course!"))
-    return redirect(_learn_url(enrolment))
+    return action(request, form, enrol_in, to=reverse("courses:course", args=[run.course_id]))
 
 
 @require_POST
 @requires(Perm.COURSE_LEARN, enrolment=_enrolment)
 def withdraw(request: AuthedRequest, pk: int, *, enrolment: Enrolment) -> HttpResponse:
-    try:
+    def run(data: dict[str, Any]) -> Done:
         services.withdraw(enrolment=enrolment)
-    except ValidationError as exc:
-        _refused(request, exc)
-        return redirect(_learn_url(enrolment))
-    messages.success(request, _("You have left the course."))
-    return redirect("courses:my_learning")
+        return Done(_("You have left the course."), to="courses:my_learning")
+
+    return action(request, None, run, to=_learn_url(enrolment))
 
 
 @require_POST
 @requires(Perm.COURSE_LEARN, enrolment=_enrolment)
 def choose_variant(request: AuthedRequest, pk: int, *, enrolment: Enrolment) -> HttpResponse:
+    def run(data: dict[str, Any]) -> str:
+        services.variant_choose(enrolment=enrolment, variant=data["variant"])
+        return _("The course language is changed.")
+
     form = VariantForm(request.POST, variants=list(enrolment.course.variants.all()))
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors.get("variant", [])))
-    else:
-        try:
-            services.variant_choose(enrolment=enrolment, variant=form.cleaned_data["variant"])
-            messages.success(request, _("The course language is changed."))
-        except ValidationError as exc:
-            _refused(request, exc)
-    return redirect(_learn_url(enrolment))
+    return action(request, form, run, to=_learn_url(enrolment))
 
 
 # --- my learning -------------------------------------------------------------------------
@@ -125,7 +107,7 @@ def my_learning(request: AuthedRequest) -> HttpResponse:
     rows = list(page.object_list)
     following = selectors.next_lessons([e for e in rows if e.status == EnrolmentStatus.ACTIVE])
     for enrolment in rows:
-        enrolment.next_lesson = following.get(enrolment.pk)  # type: ignore[attr-defined]
+        enrolment.next_lesson = following.get(enrolment.pk)
     page.object_list = rows
     return render(request, "courses/learning/my_learning.html", {"page": page})
 
@@ -172,16 +154,15 @@ def lesson_done(
     request: AuthedRequest, pk: int, lesson: int, *, enrolment: Enrolment
 ) -> HttpResponse:
     target = _lesson_of(enrolment, lesson)
-    try:
-        enrolment = services.lesson_complete(enrolment=enrolment, lesson=target)
-    except ValidationError as exc:
-        _refused(request, exc)
-        return redirect(_learn_url(enrolment, target))
-    if enrolment.status == EnrolmentStatus.COMPLETED:
-        messages.success(request, _("Congratulations: you have completed the course!"))
-        return redirect(_learn_url(enrolment, target))
-    following = selectors.next_lesson(selectors.learning_outline(enrolment))
-    return redirect(_learn_url(enrolment, following or target))
+
+    def run(data: dict[str, Any]) -> Done:
+        done = services.lesson_complete(enrolment=enrolment, lesson=target)
+        if done.status == EnrolmentStatus.COMPLETED:
+            return Done(_("Congratulations: you have completed the course!"))
+        following = selectors.next_lesson(selectors.learning_outline(done))
+        return Done(to=_learn_url(done, following or target))
+
+    return action(request, None, run, to=_learn_url(enrolment, target))
 
 
 @requires(Perm.COURSE_LEARN, enrolment=_enrolment)
@@ -191,25 +172,25 @@ def quiz(request: AuthedRequest, pk: int, lesson: int, *, enrolment: Enrolment) 
     if quiz_obj is None:
         raise Http404
     form = QuizForm(request.POST or None, quiz=quiz_obj)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attempt = services.quiz_submit(
-                enrolment=enrolment, quiz=quiz_obj, answers=form.answers()
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("courses:quiz_result", pk=enrolment.pk, attempt=attempt.pk)
-    context = {
-        "enrolment": enrolment,
-        "course": enrolment.course,
-        "lesson": target,
-        "quiz": quiz_obj,
-        "form": form,
-        "attempts": selectors.attempts_of(enrolment, quiz_obj),
-        "attempts_left": services.attempts_left(enrolment, quiz_obj),
-    }
-    return render(request, "courses/learning/quiz.html", context)
+
+    def save(data: dict[str, Any]) -> Done:
+        attempt = services.quiz_submit(enrolment=enrolment, quiz=quiz_obj, answers=form.answers())
+        return Done(to=reverse("courses:quiz_result", args=[enrolment.pk, attempt.pk]))
+
+    return form_page(
+        request,
+        form,
+        save,
+        template="courses/learning/quiz.html",
+        context=lambda: {
+            "enrolment": enrolment,
+            "course": enrolment.course,
+            "lesson": target,
+            "quiz": quiz_obj,
+            "attempts": selectors.attempts_of(enrolment, quiz_obj),
+            "attempts_left": services.attempts_left(enrolment, quiz_obj),
+        },
+    )
 
 
 @requires(Perm.COURSE_LEARN, enrolment=_enrolment)

@@ -5,27 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from consilium.accounts.http import AuthedRequest
 from consilium.core.access import requires
-from consilium.core.forms import apply_errors
 from consilium.core.html import video_embed
+from consilium.core.viewkit import posted, save_form
 from consilium.courses.forms.authoring import DecideForm
 from consilium.courses.models import LessonKind, Review, RubricCriterion, Verdict
 from consilium.courses.policy import Perm
 from consilium.courses.selectors import authoring as selectors
 from consilium.courses.services import reviewing
-
-
-def _data(request: HttpRequest) -> Any:
-    """The posted data, or None on a GET (an empty POST still binds the form)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _review(request: HttpRequest, pk: int, **_kwargs: Any) -> Review:
@@ -39,7 +33,7 @@ def _review(request: HttpRequest, pk: int, **_kwargs: Any) -> Review:
 def review_queue(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.review_queue(request.user), 20).get_page(request.GET.get("page"))
     for row in page.object_list:
-        row.title = selectors.variant_title(row.course, request.LANGUAGE_CODE)  # type: ignore[attr-defined]
+        row.title = selectors.variant_title(row.course, request.LANGUAGE_CODE)
     return render(request, "courses/reviewing/queue.html", {"page": page})
 
 
@@ -48,26 +42,24 @@ def review_detail(request: AuthedRequest, pk: int, *, item: Review) -> HttpRespo
     """The course read-only (a variant at a time), the rubric and the verdict form."""
     course = selectors.course_for_edit(item.course_id)
     criteria = list(RubricCriterion.objects.filter(active=True))
-    form = DecideForm(_data(request), criteria=criteria)
+    form = DecideForm(posted(request), criteria=criteria)
     pending = item.verdict == Verdict.PENDING
-    if request.method == "POST":
-        if not pending:
-            messages.error(request, _("This review is already decided."))
-            return redirect("courses:review", pk=pk)
-        if form.is_valid():
-            try:
-                reviewing.review_decide(
-                    review_=item,
-                    verdict=form.cleaned_data["verdict"],
-                    scores=form.scores(),
-                    comment=form.cleaned_data["comment"],
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Your verdict is recorded; the authors are told."))
-                return redirect("courses:review_queue")
+    if request.method == "POST" and not pending:
+        messages.error(request, _("This review is already decided."))
+        return redirect("courses:review", pk=pk)
+
+    def save(data: dict[str, Any]) -> str:
+        reviewing.review_decide(
+            review_=item,
+            verdict=data["verdict"],
+            scores=form.scores(),
+            comment=data["comment"],
+            by=request.user,
+        )
+        return _("Your verdict is recorded; the authors are told.")
+
+    if (done := save_form(request, form, save, to=reverse("courses:review_queue"))) is not None:
+        return done
     variants = list(course.variants.all())
     language = request.GET.get("variant") or course.original_language
     current = next((v for v in variants if v.language == language), None) or (
