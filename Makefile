@@ -51,7 +51,7 @@ check-translations: setup
 	$(MANAGE) checktranslations
 
 worker: setup
-	$(MANAGE) db_worker
+	$(MANAGE) worker
 
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)

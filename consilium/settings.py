@@ -134,6 +134,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "NAME": str(Path(tempfile.gettempdir()) / f"consilium-test-{os.getpid()}.sqlite3")
         }
         DATABASES["default"]["OPTIONS"]["init_command"] += "PRAGMA synchronous=OFF;"
+# A persistent connection is checked before a request reuses it, so a database restart costs
+# one reconnection instead of an error on every worker's next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -219,6 +222,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Consilium <no-reply@consilium.local>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# /health/ answers 503 when the oldest queued task has waited longer than this: no worker.
+HEALTH_TASK_STALL_SECONDS = int(os.environ.get("HEALTH_TASK_STALL_SECONDS", "600"))
 
 TASKS = {
     "default": {

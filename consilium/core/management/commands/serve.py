@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         manage = [sys.executable, "-m", "consilium"]
-        worker = subprocess.Popen([*manage, "db_worker", "--queue-name", "*", "--no-reload"])  # noqa: S603
+        worker = subprocess.Popen([*manage, "worker", "--queue-name", "*", "--no-reload"])  # noqa: S603
         self.stdout.write(f"Task worker started (process {worker.pid}).")
         server_command = [*manage, "runserver", options["addrport"]]
         if options["noreload"]:
