@@ -228,7 +228,7 @@ def test_documents_are_checked_by_content_and_versioned() -> None:
 
 
 def test_oversized_document_is_refused(monkeypatch) -> None:
-    monkeypatch.setattr(services, "MAX_DOCUMENT_BYTES", 10)
+    monkeypatch.setattr(services.documents, "MAX_DOCUMENT_BYTES", 10)
     agreement = make_agreement()
     with pytest.raises(ValidationError, match="larger than"):
         services.document_upload(
