@@ -61,7 +61,12 @@ def reads_agreement(user: AnyUser, g: Grants, obj: Any) -> bool:
 
 
 def sees_agreement_documents(user: AnyUser, g: Grants, obj: Any) -> bool:
-    return g.reads_network or bool(_party_ids(obj) & set(g.by_institution))
+    """Signed scans and annexes: the parties' coordinators and administrators (least
+    privilege: a learner or teacher at a party has no business with them) and the network's
+    readers."""
+    if g.reads_network:
+        return True
+    return any(g.at(institution_id) & COORDINATOR_ROLES for institution_id in _party_ids(obj))
 
 
 def coordinates_party(user: AnyUser, g: Grants, obj: Any) -> bool:

@@ -74,6 +74,15 @@ def build(world: World) -> dict[str, Any]:
 WORLD_PARTS = [WorldPart("partnerships", build, default=True)]
 
 
+def document_readers(persona: str) -> bool:
+    """An agreement's documents: the parties' coordinators and administrators, and the
+    network's readers; not every member of a party (a learner there may not read them)."""
+    return network_readers(persona) or persona in (
+        Role.INSTITUTION_ADMIN,
+        Role.PARTNERSHIP_COORDINATOR,
+    )
+
+
 def own_party_coordinators(persona: str) -> bool:
     """Who approves for own: its coordinators and administrators, not the network admin."""
     return persona in (Role.INSTITUTION_ADMIN, Role.PARTNERSHIP_COORDINATOR)
@@ -112,7 +121,7 @@ ROWS = [
     Route("partnerships:document_upload", coordinators_anywhere, "post", kwargs=draft_pk),
     Route(
         "partnerships:document_download",
-        members_of_own,
+        document_readers,
         ok=(200,),
         kwargs=lambda w: {"pk": w.draft.pk, "document": w.document.pk},
     ),
@@ -330,7 +339,7 @@ API_ROWS = [
         _draft("/analyses"),
         _analysis_body,
     ),
-    ApiRoute("GET", f"{PS}/agreements/{{pk}}/documents", members_of_own, _draft("/documents")),
+    ApiRoute("GET", f"{PS}/agreements/{{pk}}/documents", document_readers, _draft("/documents")),
     ApiRoute(
         "GET",
         f"{PS}/agreements/{{pk}}/documents",
@@ -348,7 +357,7 @@ API_ROWS = [
     ApiRoute(
         "GET",
         f"{PS}/agreements/{{pk}}/documents/{{document_id}}/file",
-        members_of_own,
+        document_readers,
         lambda w: f"{PS}/agreements/{w.draft.pk}/documents/{w.document.pk}/file",
     ),
     ApiRoute("GET", f"{PS}/network", members_of_own, lambda w: f"{PS}/network"),
