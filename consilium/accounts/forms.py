@@ -68,7 +68,13 @@ class ResetRequestForm(StyledFormMixin, PasswordResetForm):
 
 
 class NewPasswordForm(StyledFormMixin, SetPasswordForm):
-    pass
+    """The new password after a reset link; saved by the service that also revokes the
+    person's API tokens."""
+
+    def save(self, commit: bool = True) -> User:
+        return services.user_password_reset(
+            user=self.user, password=self.cleaned_data["new_password1"]
+        )
 
 
 class SignUpForm(StyledFormMixin, forms.Form):

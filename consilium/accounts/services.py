@@ -84,6 +84,16 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 @service
+def user_password_reset(*, user: User, password: str) -> User:
+    """Set the password chosen after a reset link, and revoke every API token of the person:
+    whoever had to reset may have lost the old password to someone who also made tokens."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return user
+
+
+@service
 def api_token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

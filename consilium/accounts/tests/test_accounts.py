@@ -48,6 +48,7 @@ def test_sign_in_is_rate_limited_per_client_across_addresses(client, settings) -
 
 def test_password_reset_by_email(client) -> None:
     user = UserFactory(email="forgetful@example.kz")
+    _token, raw = api_token_create(user=user, name="script")
     client.post(reverse("accounts:password_reset"), {"email": "forgetful@example.kz"})
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", mail.outbox[0].body)
@@ -59,6 +60,9 @@ def test_password_reset_by_email(client) -> None:
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Another-Steppe-9")
+    # Whoever reset the password may have lost the old one to someone who also made tokens.
+    assert api_token_authenticate(raw) is None
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
 
 
 def test_password_reset_for_unknown_address_says_nothing_more(client) -> None:
