@@ -26,3 +26,23 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+class Throttle(models.Model):
+    """A counter of attempts under one key in a window that starts at its first hit.
+
+    The store of every rate limit (``core/throttle.py``): in the database, so that all web
+    workers count together. Keys are keyed hashes (``throttle.key``), never an e-mail address
+    or an IP address in clear.
+    """
+
+    key = models.CharField(_("key"), max_length=150, unique=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    window_started_at = models.DateTimeField(_("window started at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("throttle")
+        verbose_name_plural = _("throttles")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
