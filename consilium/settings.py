@@ -5,6 +5,7 @@ e-mail to the console), ``test`` (set by the test suite) or ``production`` (refu
 without a real SECRET_KEY and ALLOWED_HOSTS).
 """
 
+import ipaddress
 import os
 import tempfile
 from pathlib import Path
@@ -252,6 +253,17 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# The reverse proxies (IP addresses or networks) whose X-Forwarded-For is believed: a
+# request from one of them is from the right-most forwarded address not among them
+# (core.http.client_ip). Empty: every request is from REMOTE_ADDR and the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is neither an IP address nor a network"
+        ) from None
 
 PAGE_SIZE = 20
 

@@ -33,6 +33,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from consilium.core import public_cache
+from consilium.core.http import client_ip
 from consilium.core.services import read_only, service
 from consilium.courses import signals
 from consilium.courses.models import (
@@ -76,8 +77,9 @@ def visit_to_count(*, course_id: int, request: HttpRequest) -> tuple[date, str] 
     visitor already seen today (remembered in the cache, so a repeat visit costs no database
     work at all, not even a transaction).
 
-    The visitor is their address and browser (``REMOTE_ADDR``: Consilium trusts no forwarded
-    address) and a salted daily hash of them is all that is stored (see models.VisitMark).
+    The visitor is their address and browser (``core.http.client_ip``: a forwarded address
+    only from a trusted proxy) and a salted daily hash of them is all that is stored (see
+    models.VisitMark).
     """
     if request.method == "HEAD":
         return None
@@ -85,7 +87,7 @@ def visit_to_count(*, course_id: int, request: HttpRequest) -> tuple[date, str] 
     if any(marker in agent.lower() for marker in BOT_MARKERS):
         return None
     day = timezone.localdate()
-    identity = f"{request.META.get('REMOTE_ADDR', '')}|{agent}"
+    identity = f"{client_ip(request)}|{agent}"
     digest = visit_digest(course_id=course_id, identity=identity, day=day)
     if not cache.add(f"visit:{day.isoformat()}:{digest}", 1, SALT_SECONDS):
         return None

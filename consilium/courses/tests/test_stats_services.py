@@ -61,8 +61,10 @@ def row(scope: str, scope_id: int, year: int) -> YearStats:
     return YearStats.objects.get(scope=scope, scope_id=scope_id, year=year)
 
 
-def visit(course_id: int, *, ip="10.0.0.1", agent="Mozilla/5.0", method="GET"):
-    request = getattr(RequestFactory(), method.lower())("/", REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
+def visit(course_id: int, *, ip="10.0.0.1", agent="Mozilla/5.0", method="GET", **headers):
+    request = getattr(RequestFactory(), method.lower())(
+        "/", REMOTE_ADDR=ip, HTTP_USER_AGENT=agent, **headers
+    )
     counted = stats.visit_to_count(course_id=course_id, request=request)
     if counted is not None:
         stats.visit_record(course_id=course_id, day=counted[0], digest=counted[1])
@@ -85,6 +87,19 @@ def test_a_visitor_is_marked_once_a_day_and_only_as_a_digest(django_assert_num_q
         assert len(mark["digest"]) == 64
         assert "10.0.0" not in mark["digest"] and "Mozilla" not in mark["digest"]
     assert {mark["day"] for mark in marks} == {timezone.localdate()}
+
+
+def test_behind_a_trusted_proxy_visitors_are_their_forwarded_addresses(settings):
+    """The visitor is ``core.http.client_ip``: behind the proxy two people are two visitors,
+    and a forwarded address claimed by anyone else changes nothing."""
+    settings.TRUSTED_PROXIES = ["10.9.9.9"]
+    course = testing.course()
+    visit(course.pk, ip="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    visit(course.pk, ip="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    visit(course.pk, ip="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.2")
+    visit(course.pk, ip="198.51.100.3", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    visit(course.pk, ip="198.51.100.3", HTTP_X_FORWARDED_FOR="198.51.100.5")
+    assert VisitMark.objects.count() == 3
 
 
 def test_the_mark_survives_a_lost_cache_guard_without_counting_twice():
