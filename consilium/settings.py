@@ -163,9 +163,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in attempts allowed per e-mail address and per client address in the window.
+# Rate limits, counted in the database (core/throttle.py; docs/deploy.md, "Throttling").
+# Failed sign-ins per window of LOGIN_RATE_WINDOW seconds: per account and client address
+# pair, per account from any address (distributed guessing) and per client address for any
+# accounts (a password spray; high, since a campus may share one address).
 LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "5"))
+LOGIN_RATE_LIMIT_PER_ACCOUNT = int(os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "20"))
+LOGIN_RATE_LIMIT_PER_IP = int(os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "100"))
 LOGIN_RATE_WINDOW = int(os.environ.get("LOGIN_RATE_WINDOW", "900"))
+# Failed sign-ups per client address in LOGIN_RATE_WINDOW (a successful one does not count).
+SIGNUP_RATE_LIMIT = int(os.environ.get("SIGNUP_RATE_LIMIT", "20"))
+for _name, _seconds in [("LOGIN_RATE_WINDOW", LOGIN_RATE_WINDOW)]:
+    if not 0 < _seconds <= 7 * 24 * 3600:  # core.throttle.KEEP: counters are kept a week
+        raise ImproperlyConfigured(f"{_name} must be between 1 second and 7 days")
 INVITATION_DAYS = 14
 
 LANGUAGE_CODE = "en"

@@ -8,11 +8,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.contrib import admin
+
         from consilium.accounts import policy
+        from consilium.accounts.forms import AdminSignInForm
         from consilium.core.access import Perm
         from consilium.core.navigation import NavEntry, register_nav_entry
 
         policy.register()
+        # The admin's sign-in goes through the same throttle as the sign-in page.
+        admin.site.login_form = AdminSignInForm
         for entry in (
             NavEntry(
                 "profile",

@@ -2,18 +2,68 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consilium.accounts import services
 from consilium.accounts.models import User
+from consilium.accounts.services import SignInRefusal
 from consilium.core.forms import StyledFormMixin
+from consilium.core.http import client_ip
 
 
-class SignInForm(StyledFormMixin, AuthenticationForm):
-    """E-mail and password, with a limit on failed attempts per address and per client."""
+def _signin_refused(refusal: SignInRefusal) -> forms.ValidationError:
+    minutes = max(1, settings.LOGIN_RATE_WINDOW // 60)
+    if refusal is SignInRefusal.NETWORK:
+        message = ngettext(
+            "Too many failed sign-ins from your network. Wait %(minutes)s minute and try again.",
+            "Too many failed sign-ins from your network. Wait %(minutes)s minutes and try again.",
+            minutes,
+        )
+    else:
+        message = ngettext(
+            "Too many failed attempts. Wait %(minutes)s minute and try again.",
+            "Too many failed attempts. Wait %(minutes)s minutes and try again.",
+            minutes,
+        )
+    return forms.ValidationError(message, code="throttled", params={"minutes": minutes})
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form behind the sign-in throttle (``services.signin_attempt``): the
+    sign-in page's and the admin's (``AdminSignInForm``). An attempt is admitted or refused
+    before its password is checked; a wrong password counts, a right one forgives."""
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username") or ""
+        if not (email and self.cleaned_data.get("password")):
+            return super().clean()  # no password is checked: nothing to count
+        client = client_ip(self.request) if self.request else ""
+        refusal = services.signin_attempt(email=email, client=client)
+        if refusal is not None:
+            raise _signin_refused(refusal)
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if self.user_cache is None:  # a wrong password (or an inactive account)
+                services.signin_failed(email=email, client=client)
+            else:  # the right password of someone not let in here (the admin's: not staff)
+                services.signin_succeeded(email=email, client=client)
+            raise
+        services.signin_succeeded(email=email, client=client)
+        return cleaned
+
+
+class AdminSignInForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's sign-in (``admin.site.login_form``), behind the same throttle."""
+
+
+class SignInForm(StyledFormMixin, ThrottledAuthenticationForm):
+    """E-mail and password, behind the sign-in throttle."""
 
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -24,29 +74,6 @@ class SignInForm(StyledFormMixin, AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("The e-mail address or the password is not right."),
     }
-
-    def clean(self) -> dict[str, Any]:
-        email = self.cleaned_data.get("username") or ""
-        client = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if email and services.signin_blocked(email=email, client=client):
-            minutes = max(1, settings.LOGIN_RATE_WINDOW // 60)
-            raise forms.ValidationError(
-                ngettext(
-                    "Too many failed attempts. Wait %(minutes)s minute and try again.",
-                    "Too many failed attempts. Wait %(minutes)s minutes and try again.",
-                    minutes,
-                ),
-                code="throttled",
-                params={"minutes": minutes},
-            )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if email:
-                services.signin_failed(email=email, client=client)
-            raise
-        services.signin_succeeded(email=email, client=client)
-        return cleaned
 
 
 class ProfileForm(StyledFormMixin, forms.ModelForm):
@@ -69,17 +96,23 @@ class ResetRequestForm(StyledFormMixin, PasswordResetForm):
 
 class NewPasswordForm(StyledFormMixin, SetPasswordForm):
     """The new password after a reset link; saved by the service that also revokes the
-    person's API tokens."""
+    person's API tokens and forgets their failed sign-ins (from the client's address)."""
+
+    def __init__(self, *args: Any, client: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
 
     def save(self, commit: bool = True) -> User:
         return services.user_password_reset(
-            user=self.user, password=self.cleaned_data["new_password1"]
+            user=self.user, password=self.cleaned_data["new_password1"], client=self.client
         )
 
 
 class SignUpForm(StyledFormMixin, forms.Form):
     """A new account: e-mail, full name, language and the password twice (Django's password
-    validators apply). Attempts per client are limited like sign-in."""
+    validators apply). Failed attempts per client address are limited (SIGNUP_RATE_LIMIT);
+    successful ones are not counted, so a class signing up behind one address is not
+    stopped."""
 
     email = forms.EmailField(
         label=_("E-mail address"),
@@ -138,7 +171,6 @@ class SignUpForm(StyledFormMixin, forms.Form):
                 code="throttled",
                 params={"minutes": minutes},
             )
-        services.signup_tried(client=self.client)
         cleaned = super().clean() or {}
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
@@ -152,3 +184,8 @@ class SignUpForm(StyledFormMixin, forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self.errors and not self.has_error(NON_FIELD_ERRORS, "throttled"):
+            services.signup_failed(client=self.client)

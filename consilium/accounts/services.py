@@ -1,45 +1,91 @@
-"""Writes about accounts: sign-in throttling, languages, API tokens."""
+"""Writes about accounts: sign-in, sign-up and password-reset throttling, languages, API
+tokens."""
 
 import hashlib
 import secrets
+from datetime import timedelta
+from enum import StrEnum
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from consilium.accounts.models import ApiToken, User
+from consilium.core import throttle
 from consilium.core.services import read_only, service
 
 TOKEN_PREFIX = "cns_"
 
 
 # --- sign-in throttling ------------------------------------------------------------------
+#
+# Three counters in the database (core/throttle.py), all in LOGIN_RATE_WINDOW: the account
+# and client address pair (LOGIN_RATE_LIMIT: one person's mistakes, or one address guessing
+# one account, lock out nobody else), the account from any address
+# (LOGIN_RATE_LIMIT_PER_ACCOUNT: guessing spread over many addresses) and the client address
+# for any accounts (LOGIN_RATE_LIMIT_PER_IP, much higher: a password spray from one address,
+# while a campus behind one address keeps signing in).
 
 
-def _attempt_keys(*, email: str, client: str) -> list[str]:
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return [f"signin:email:{digest}", f"signin:client:{client}"]
+class SignInRefusal(StrEnum):
+    """Why a sign-in attempt is refused before its password is checked."""
+
+    ACCOUNT = "account"  # too many failures for this account (from this address, or any)
+    NETWORK = "network"  # too many failures from this client address, whatever the accounts
 
 
-@read_only
-def signin_blocked(*, email: str, client: str) -> bool:
-    limit = settings.LOGIN_RATE_LIMIT
-    return any((cache.get(key) or 0) >= limit for key in _attempt_keys(email=email, client=client))
+def _account(email: str) -> str:
+    return email.strip().lower()
+
+
+def _signin_keys(*, email: str, client: str) -> tuple[str, str, str]:
+    """The keys of the (account, address) pair, of the account and of the address."""
+    account, network = _account(email), throttle.network(client)
+    return (
+        throttle.key("signin:pair", account, network),
+        throttle.key("signin:account", account),
+        throttle.key("signin:ip", network),
+    )
+
+
+def _signin_window() -> timedelta:
+    return timedelta(seconds=settings.LOGIN_RATE_WINDOW)
+
+
+@service
+def signin_attempt(*, email: str, client: str) -> SignInRefusal | None:
+    """Admit a sign-in attempt (None) or refuse it, before its password is checked.
+
+    An address with too many failures is refused without counting. Otherwise the attempt is
+    counted against the pair, then (when the pair admits it) against the account, before the
+    password is checked, so that concurrent guesses cannot slip past a limit; a success
+    forgives both (``signin_succeeded``). An address refused for the pair never adds to the
+    account's count, so one address cannot lock an account out.
+    """
+    pair, account, address = _signin_keys(email=email, client=client)
+    window = _signin_window()
+    if throttle.count(address, window=window) >= settings.LOGIN_RATE_LIMIT_PER_IP:
+        return SignInRefusal.NETWORK
+    if throttle.hit(pair, window=window) > settings.LOGIN_RATE_LIMIT:
+        return SignInRefusal.ACCOUNT
+    if throttle.hit(account, window=window) > settings.LOGIN_RATE_LIMIT_PER_ACCOUNT:
+        return SignInRefusal.ACCOUNT
+    return None
 
 
 @service
 def signin_failed(*, email: str, client: str) -> None:
-    for key in _attempt_keys(email=email, client=client):
-        cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LOGIN_RATE_WINDOW)
+    """An admitted attempt's password was wrong: count it against the client address too (the
+    pair and the account counted it when it was admitted)."""
+    _pair, _account_key, address = _signin_keys(email=email, client=client)
+    throttle.hit(address, window=_signin_window())
 
 
 @service
 def signin_succeeded(*, email: str, client: str) -> None:
-    cache.delete(_attempt_keys(email=email, client=client)[0])
+    """The password was right: forget the pair's and the account's failures. The address's
+    stay, or one known password would reset a spray's count."""
+    pair, account, _address = _signin_keys(email=email, client=client)
+    throttle.clear(pair, account)
 
 
 # --- profile -----------------------------------------------------------------------------
@@ -84,12 +130,17 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 @service
-def user_password_reset(*, user: User, password: str) -> User:
+def user_password_reset(*, user: User, password: str, client: str = "") -> User:
     """Set the password chosen after a reset link, and revoke every API token of the person:
-    whoever had to reset may have lost the old password to someone who also made tokens."""
+    whoever had to reset may have lost the old password to someone who also made tokens.
+
+    The account's failed sign-ins, and those from the resetting client's address, are
+    forgotten: whoever proved they own the mailbox may sign in at once."""
     user.set_password(password)
     user.save(update_fields=["password"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    pair, account, _address = _signin_keys(email=user.email, client=client)
+    throttle.clear(pair, account)
     return user
 
 
@@ -122,23 +173,21 @@ def api_token_authenticate(raw: str) -> User | None:
 
 
 def _signup_key(client: str) -> str:
-    return f"signup:client:{client}"
+    return throttle.key("signup:ip", throttle.network(client))
 
 
 @read_only
 def signup_blocked(*, client: str) -> bool:
-    """Too many sign-ups tried from this client lately (the sign-in limit and window)."""
-    return (cache.get(_signup_key(client)) or 0) >= settings.LOGIN_RATE_LIMIT
+    """Too many failed sign-ups from this client address lately (SIGNUP_RATE_LIMIT in
+    LOGIN_RATE_WINDOW); successful ones do not count."""
+    count = throttle.count(_signup_key(client), window=_signin_window())
+    return count >= settings.SIGNUP_RATE_LIMIT
 
 
 @service
-def signup_tried(*, client: str) -> None:
-    key = _signup_key(client)
-    cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=settings.LOGIN_RATE_WINDOW)
+def signup_failed(*, client: str) -> None:
+    """A sign-up was refused (bad input, an address already taken): count it."""
+    throttle.hit(_signup_key(client), window=_signin_window())
 
 
 @service

@@ -26,7 +26,7 @@ from consilium.accounts.http import AuthedRequest
 from consilium.accounts.policy import Perm
 from consilium.core import access
 from consilium.core.access import requires
-from consilium.core.http import safe_next, set_language_cookie
+from consilium.core.http import client_ip, safe_next, set_language_cookie
 from consilium.core.viewkit import Done, action, form_page
 from consilium.institutions.selectors import memberships_of_user
 
@@ -59,8 +59,16 @@ password_reset = requires(access.Perm.PUBLIC)(
 password_reset_done = requires(access.Perm.PUBLIC)(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
+
+
+class NewPasswordView(auth_views.PasswordResetConfirmView):
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # The new password forgives failed sign-ins from this address (the pair's too).
+        return {**super().get_form_kwargs(), "client": client_ip(self.request)}
+
+
 password_reset_confirm = requires(access.Perm.PUBLIC)(
-    auth_views.PasswordResetConfirmView.as_view(
+    NewPasswordView.as_view(
         template_name="accounts/password_reset_confirm.html",
         form_class=NewPasswordForm,
         success_url=reverse_lazy("accounts:password_reset_complete"),
@@ -81,7 +89,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         return redirect(target or "core:home")
     form = SignUpForm(
         request.POST or None,
-        client=request.META.get("REMOTE_ADDR", ""),
+        client=client_ip(request),
         initial={"language": translation.get_language()},
     )
 

@@ -70,13 +70,39 @@ def test_existing_address_is_refused_in_any_case(client) -> None:
     assert User.objects.count() == 1
 
 
-def test_sign_up_is_throttled_per_client(client, settings) -> None:
-    settings.LOGIN_RATE_LIMIT = 2
+def test_failed_sign_ups_are_throttled_per_client(client, settings) -> None:
+    settings.SIGNUP_RATE_LIMIT = 2
     for n in range(2):
         client.post(URL, {**GOOD, "email": f"bot{n}@example.kz", "password2": "x"})
     response = client.post(URL, GOOD)
     assert "Too many attempts" in response.content.decode()
     assert not User.objects.exists()
+    # Another address is not concerned.
+    assert client.post(URL, GOOD, REMOTE_ADDR="198.51.100.4").status_code == 302
+
+
+def test_successful_sign_ups_do_not_use_up_the_allowance(client, settings) -> None:
+    """A class signing up behind one address: only failures count."""
+    settings.SIGNUP_RATE_LIMIT = 2
+    for n in range(5):
+        response = client.post(URL, {**GOOD, "email": f"student{n}@example.kz"})
+        assert response.status_code == 302, n
+        client.logout()
+    client.post(URL, {**GOOD, "email": "typo@example.kz", "password2": "x"})
+    assert client.post(URL, {**GOOD, "email": "student9@example.kz"}).status_code == 302
+    assert User.objects.count() == 6
+
+
+def test_probing_taken_addresses_counts_as_failures(client, settings) -> None:
+    settings.SIGNUP_RATE_LIMIT = 2
+    UserFactory(email="taken@example.kz")
+    UserFactory(email="also.taken@example.kz")
+    client.post(URL, {**GOOD, "email": "taken@example.kz"})
+    client.post(URL, {**GOOD, "email": "also.taken@example.kz"})
+    response = client.post(URL, {**GOOD, "email": "third@example.kz"})
+    assert response.status_code == 200
+    assert "Too many attempts" in response.content.decode()
+    assert User.objects.count() == 2
 
 
 def test_signed_in_person_is_sent_on(client) -> None:
