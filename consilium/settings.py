@@ -173,7 +173,14 @@ LOGIN_RATE_LIMIT_PER_IP = int(os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "100"))
 LOGIN_RATE_WINDOW = int(os.environ.get("LOGIN_RATE_WINDOW", "900"))
 # Failed sign-ups per client address in LOGIN_RATE_WINDOW (a successful one does not count).
 SIGNUP_RATE_LIMIT = int(os.environ.get("SIGNUP_RATE_LIMIT", "20"))
-for _name, _seconds in [("LOGIN_RATE_WINDOW", LOGIN_RATE_WINDOW)]:
+# Password-reset requests per e-mail address and per client address in the window (seconds).
+PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3"))
+PASSWORD_RESET_RATE_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT_PER_IP", "20"))
+PASSWORD_RESET_RATE_WINDOW = int(os.environ.get("PASSWORD_RESET_RATE_WINDOW", "3600"))
+for _name, _seconds in [
+    ("LOGIN_RATE_WINDOW", LOGIN_RATE_WINDOW),
+    ("PASSWORD_RESET_RATE_WINDOW", PASSWORD_RESET_RATE_WINDOW),
+]:
     if not 0 < _seconds <= 7 * 24 * 3600:  # core.throttle.KEEP: counters are kept a week
         raise ImproperlyConfigured(f"{_name} must be between 1 second and 7 days")
 INVITATION_DAYS = 14

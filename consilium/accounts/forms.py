@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -90,8 +90,15 @@ class ApiTokenForm(StyledFormMixin, forms.Form):
     )
 
 
-class ResetRequestForm(StyledFormMixin, PasswordResetForm):
-    pass
+class ResetRequestForm(StyledFormMixin, forms.Form):
+    """The address to send a reset link to; ``services.password_reset_request`` queues the
+    mail (Django's own form would send it during the request)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
 
 class NewPasswordForm(StyledFormMixin, SetPasswordForm):

@@ -1,15 +1,19 @@
-"""Writes about accounts: sign-in, sign-up and password-reset throttling, languages, API
-tokens."""
+"""Writes about accounts: sign-in and sign-up throttling, password resets (throttled and
+queued), languages, API tokens."""
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from consilium.accounts.models import ApiToken, User
+from consilium.accounts.tasks import send_password_reset
 from consilium.core import throttle
 from consilium.core.services import read_only, service
 
@@ -86,6 +90,40 @@ def signin_succeeded(*, email: str, client: str) -> None:
     stay, or one known password would reset a spray's count."""
     pair, account, _address = _signin_keys(email=email, client=client)
     throttle.clear(pair, account)
+
+
+# --- password reset ----------------------------------------------------------------------
+
+
+def _same_address(one: str, other: str) -> bool:
+    """The same address to a mailbox, not merely to the database's case-insensitive match
+    (which may fold letters that mail servers keep apart), as Django's own reset form asks."""
+    fold = [unicodedata.normalize("NFKC", text).casefold() for text in (one, other)]
+    return fold[0] == fold[1]
+
+
+@service
+def password_reset_request(*, email: str, client: str) -> None:
+    """Queue the mail with a link to choose a new password for the active account with this
+    address, unless the address (PASSWORD_RESET_RATE_LIMIT) or the client address
+    (PASSWORD_RESET_RATE_LIMIT_PER_IP) asked too often in PASSWORD_RESET_RATE_WINDOW.
+
+    Every request counts, whether an account uses the address or not, and the caller answers
+    the same either way, so nobody learns which addresses have accounts. The mail is a
+    background task that carries the person's id only (``tasks.send_password_reset``).
+    """
+    address = _account(email)
+    window = timedelta(seconds=settings.PASSWORD_RESET_RATE_WINDOW)
+    per_address = throttle.hit(throttle.key("reset:email", address), window=window)
+    per_client = throttle.hit(throttle.key("reset:ip", throttle.network(client)), window=window)
+    if (
+        per_address > settings.PASSWORD_RESET_RATE_LIMIT
+        or per_client > settings.PASSWORD_RESET_RATE_LIMIT_PER_IP
+    ):
+        return
+    for user in User.objects.filter(email__iexact=address, is_active=True):
+        if user.has_usable_password() and _same_address(address, user.email):
+            transaction.on_commit(partial(send_password_reset.enqueue, user_id=user.pk))
 
 
 # --- profile -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from consilium.accounts.policy import Perm
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.http import client_ip, safe_next, set_language_cookie
-from consilium.core.viewkit import Done, action, form_page
+from consilium.core.viewkit import Done, action, form_page, posted
 from consilium.institutions.selectors import memberships_of_user
 
 
@@ -47,15 +47,29 @@ class SignInView(auth_views.LoginView):
 
 sign_in = requires(access.Perm.PUBLIC)(SignInView.as_view())
 sign_out = requires(access.Perm.PUBLIC)(auth_views.LogoutView.as_view())
-password_reset = requires(access.Perm.PUBLIC)(
-    auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        form_class=ResetRequestForm,
-        email_template_name="accounts/email/password_reset.txt",
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
+
+
+@requires(access.Perm.PUBLIC)
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to choose a new password. A valid request always goes on to the same
+    page ("if an account uses this address, a link is on its way"), whether a mail was queued,
+    no account has the address or a limit was reached: nobody learns which addresses have
+    accounts, and the mail is sent by the task worker, not during the request."""
+
+    def save(data: dict[str, Any]) -> str:
+        services.password_reset_request(email=data["email"], client=client_ip(request))
+        return ""
+
+    form = ResetRequestForm(posted(request))
+    return form_page(
+        request,
+        form,
+        save,
+        template="accounts/password_reset.html",
+        to="accounts:password_reset_done",
     )
-)
+
+
 password_reset_done = requires(access.Perm.PUBLIC)(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )

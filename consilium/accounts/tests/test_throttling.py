@@ -61,7 +61,7 @@ def test_one_persons_failures_lock_out_nobody_else_behind_the_same_address() -> 
 
 
 @pytest.mark.django_db
-def test_guessing_one_account_from_many_addresses_is_limited(settings) -> None:
+def test_guessing_one_account_from_many_addresses_is_limited(settings: Any) -> None:
     settings.LOGIN_RATE_LIMIT_PER_ACCOUNT = 6
     UserFactory(email="target@example.kz")
     for n in range(3):
@@ -86,7 +86,9 @@ def test_one_address_cannot_lock_the_account_out_for_everyone() -> None:
 
 
 @pytest.mark.django_db
-def test_a_password_spray_from_one_address_is_limited_across_accounts(settings) -> None:
+def test_a_password_spray_from_one_address_is_limited_across_accounts(
+    settings: Any,
+) -> None:
     settings.LOGIN_RATE_LIMIT_PER_IP = 3
     UserFactory(email="victim@example.kz")
     sprayer = Client()
@@ -156,7 +158,9 @@ def test_a_forwarded_address_from_an_untrusted_client_changes_nothing() -> None:
 
 
 @pytest.mark.django_db
-def test_behind_a_trusted_proxy_each_client_counts_as_its_own_address(settings) -> None:
+def test_behind_a_trusted_proxy_each_client_counts_as_its_own_address(
+    settings: Any,
+) -> None:
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
     settings.LOGIN_RATE_LIMIT_PER_IP = 3
     UserFactory(email="student@example.kz")
@@ -183,7 +187,7 @@ def test_behind_a_trusted_proxy_each_client_counts_as_its_own_address(settings) 
 
 
 @pytest.mark.django_db
-def test_the_refusal_is_translated(settings) -> None:
+def test_the_refusal_is_translated(settings: Any) -> None:
     settings.LOGIN_RATE_LIMIT = 1
     settings.LOGIN_RATE_LIMIT_PER_IP = 2
     UserFactory(email="ru@example.kz")
@@ -208,7 +212,7 @@ def test_the_refusal_is_translated(settings) -> None:
     ],
 )
 def test_the_network_refusal_has_its_plural_forms(
-    settings, language: str, minutes: int, expected: str
+    settings: Any, language: str, minutes: int, expected: str
 ) -> None:
     from consilium.accounts.forms import _signin_refused
 
@@ -219,7 +223,9 @@ def test_the_network_refusal_has_its_plural_forms(
 
 
 @pytest.mark.django_db
-def test_a_password_reset_forgives_the_account_and_the_resetting_address(settings) -> None:
+def test_a_password_reset_forgives_the_account_and_the_resetting_address(
+    settings: Any,
+) -> None:
     settings.LOGIN_RATE_LIMIT_PER_ACCOUNT = 10
     user = UserFactory(email="lost@example.kz")
     for n in range(2):
@@ -314,7 +320,9 @@ def test_concurrent_failures_from_one_address_count_every_one() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_guesses_at_one_account_get_exactly_the_limit_checked(settings) -> None:
+def test_concurrent_guesses_at_one_account_get_exactly_the_limit_checked(
+    settings: Any,
+) -> None:
     """Workers racing cannot let more guesses through than the limit (3 workers let 11
     through instead of 5 when each had its own in-memory count)."""
     settings.LOGIN_RATE_LIMIT = 3
@@ -335,6 +343,9 @@ def test_the_limits_come_from_the_environment() -> None:
         "LOGIN_RATE_LIMIT_PER_IP",
         "LOGIN_RATE_WINDOW",
         "SIGNUP_RATE_LIMIT",
+        "PASSWORD_RESET_RATE_LIMIT",
+        "PASSWORD_RESET_RATE_LIMIT_PER_IP",
+        "PASSWORD_RESET_RATE_WINDOW",
     ]
     expression = "[" + ", ".join(f"s.{name}" for name in names) + "]"
 
@@ -349,8 +360,10 @@ def test_the_limits_come_from_the_environment() -> None:
         )
 
     defaults = read({})
-    assert defaults.stdout.strip() == "[5, 20, 100, 900, 20]", defaults.stderr
+    assert defaults.stdout.strip() == "[5, 20, 100, 900, 20, 3, 20, 3600]", defaults.stderr
     changed = read({name: str(n + 2) for n, name in enumerate(names)})
-    assert changed.stdout.strip() == "[2, 3, 4, 5, 6]", changed.stderr
+    assert changed.stdout.strip() == "[2, 3, 4, 5, 6, 7, 8, 9]", changed.stderr
     too_long = read({"LOGIN_RATE_WINDOW": str(8 * 24 * 3600)})
     assert too_long.returncode != 0 and "LOGIN_RATE_WINDOW" in too_long.stderr
+    empty = read({"PASSWORD_RESET_RATE_WINDOW": "0"})
+    assert empty.returncode != 0 and "PASSWORD_RESET_RATE_WINDOW" in empty.stderr
