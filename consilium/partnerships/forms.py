@@ -3,10 +3,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from consilium.core.forms import StyledFormMixin
 from consilium.institutions.models import Institution
+from consilium.partnerships import ewp
 from consilium.partnerships.models import (
     AgreementKind,
     AgreementStatus,
@@ -244,3 +246,25 @@ class FunderForm(StyledFormMixin, forms.Form):
         label=_("Amount"), min_value=0, max_digits=16, decimal_places=2, required=False
     )
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3, required=False)
+
+
+class IiaUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("IIA file (XML)"),
+        help_text=_(
+            "An EWP Interinstitutional Agreements get response, version 7, of at most 2 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        too_big = gettext("The file is larger than %(size)s MB.") % {
+            "size": ewp.MAX_UPLOAD_BYTES // (1024 * 1024)
+        }
+        if upload.size > ewp.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_big)
+        data: bytes = upload.read(ewp.MAX_UPLOAD_BYTES + 1)
+        if len(data) > ewp.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_big)
+        return data

@@ -1,18 +1,15 @@
-from collections.abc import Callable
+"""Agreement pages: the list and its exports, one agreement from proposal to renewal, and the
+network picture."""
+
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    StreamingHttpResponse,
-)
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,15 +28,10 @@ from consilium.partnerships.forms import (
     AgreementEditForm,
     AnalysisForm,
     ApproveForm,
-    AreaForm,
     DocumentForm,
-    FunderForm,
     FundingFormSet,
     PartyFormSet,
-    PhaseForm,
-    ProgrammeForm,
     RecommendationForm,
-    RecommendationUpdateForm,
     RenewForm,
     TransitionForm,
     WorkItemForm,
@@ -51,61 +43,10 @@ from consilium.partnerships.models import (
     AgreementParty,
     AgreementStatus,
     CooperationForm,
-    Document,
     Programme,
-    Recommendation,
 )
 from consilium.partnerships.policy import Perm
-
-
-def _agreement(request: HttpRequest, pk: int, **_kwargs: Any) -> Agreement:
-    try:
-        return selectors.agreement_detail(request.user, pk)
-    except Agreement.DoesNotExist:
-        # Not visible and not existing look the same from outside, except to those who may
-        # know it exists: a hidden agreement answers 403 to a signed-in stranger.
-        agreement = Agreement.objects.filter(pk=pk).prefetch_related("parties").first()
-        if agreement is None:
-            raise Http404 from None
-        return agreement
-
-
-def _programme(request: HttpRequest, pk: int, **_kwargs: Any) -> Programme:
-    try:
-        return selectors.programme_detail(pk)
-    except Programme.DoesNotExist:
-        raise Http404 from None
-
-
-def _act(
-    request: HttpRequest,
-    form: Any,
-    act: Callable[[dict[str, Any]], str],
-    done: str,
-    invalid: str | None = None,
-) -> HttpResponse:
-    """Run a small form's service; say how it went; go back to ``done``.
-
-    ``act`` calls the service and returns the success message. A service refusal becomes an
-    error message; an invalid form gives ``invalid`` or each field's errors with its label.
-    """
-    if form.is_valid():
-        try:
-            messages.success(request, act(form.cleaned_data))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    elif invalid is not None:
-        messages.error(request, invalid)
-    else:
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}".strip(": "))
-    return redirect(done)
-
-
-def _detail_url(pk: int) -> str:
-    return reverse("partnerships:agreement_detail", args=[pk])
-
+from consilium.partnerships.views.common import detail_url, load_agreement, run_form
 
 # --- agreements list and exports ---------------------------------------------------------
 
@@ -161,7 +102,7 @@ def agreement_export(request: AuthedRequest, fmt: str) -> HttpResponse | Streami
 # --- one agreement -----------------------------------------------------------------------
 
 
-@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+@requires(Perm.AGREEMENT_VIEW, agreement=load_agreement)
 def agreement_detail(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     user = request.user
     version = services.current_version(agreement)
@@ -347,7 +288,7 @@ def agreement_create(request: AuthedRequest) -> HttpResponse:
     return _save_agreement(request, None)
 
 
-@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+@requires(Perm.AGREEMENT_EDIT, agreement=load_agreement)
 def agreement_edit(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     if agreement.status not in lifecycle.DRAFT:
         messages.error(
@@ -359,7 +300,7 @@ def agreement_edit(request: AuthedRequest, pk: int, *, agreement: Agreement) -> 
     return _save_agreement(request, agreement)
 
 
-@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+@requires(Perm.AGREEMENT_VIEW, agreement=load_agreement)
 def agreement_history(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     records = list(agreement.history.select_related("history_user").order_by("-history_date")[:100])
     changes = readable_history(records, Agreement)
@@ -374,7 +315,7 @@ def agreement_history(request: AuthedRequest, pk: int, *, agreement: Agreement) 
     )
 
 
-@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+@requires(Perm.AGREEMENT_VIEW, agreement=load_agreement)
 def agreement_diff(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     versions = {v.number: v for v in agreement.versions.all()}
     if not versions:
@@ -413,7 +354,7 @@ def agreement_diff(request: AuthedRequest, pk: int, *, agreement: Agreement) -> 
 
 
 @require_POST
-@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+@requires(Perm.AGREEMENT_VIEW, agreement=load_agreement)
 def agreement_approve(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     form = ApproveForm(request.POST)
     if not form.is_valid():
@@ -437,7 +378,7 @@ def agreement_approve(request: AuthedRequest, pk: int, *, agreement: Agreement) 
 
 
 @require_POST
-@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+@requires(Perm.AGREEMENT_EDIT, agreement=load_agreement)
 def agreement_transition(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> str:
@@ -449,17 +390,17 @@ def agreement_transition(request: AuthedRequest, pk: int, *, agreement: Agreemen
         )
         return _("The agreement is now %(status)s.") % {"status": AgreementStatus(data["to"]).label}
 
-    return _act(
+    return run_form(
         request,
         TransitionForm(request.POST),
         act,
-        _detail_url(pk),
+        detail_url(pk),
         _("Choose a status from the list."),
     )
 
 
 @require_POST
-@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
+@requires(Perm.AGREEMENT_EDIT, agreement=load_agreement)
 def agreement_renew(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     form = RenewForm(request.POST)
     if form.is_valid():
@@ -478,298 +419,6 @@ def agreement_renew(request: AuthedRequest, pk: int, *, agreement: Agreement) ->
         for errors in form.errors.values():
             messages.error(request, " ".join(str(e) for e in errors))
     return redirect("partnerships:agreement_detail", pk=pk)
-
-
-@require_POST
-@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
-def document_upload(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
-
-    def act(data: dict[str, Any]) -> str:
-        document = services.document_upload(
-            agreement=agreement,
-            kind=data["kind"],
-            title=data["title"],
-            upload=data["file"],
-            by=request.user,
-        )
-        return _("“%(title)s” version %(version)s is uploaded.") % {
-            "title": document.title,
-            "version": document.version,
-        }
-
-    form = DocumentForm(request.POST, request.FILES)
-    return _act(request, form, act, _detail_url(pk) + "#documents")
-
-
-@requires(Perm.AGREEMENT_DOCUMENTS, agreement=_agreement)
-def document_download(
-    request: AuthedRequest, pk: int, document: int, *, agreement: Agreement
-) -> FileResponse:
-    doc = get_object_or_404(Document, pk=document, agreement_id=pk)
-    try:
-        handle = doc.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    extension = doc.file.name.rsplit(".", 1)[-1]
-    return FileResponse(
-        handle,
-        content_type=doc.content_type,
-        as_attachment=True,
-        filename=f"{doc.title}-v{doc.version}.{extension}",
-    )
-
-
-@require_POST
-@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
-def analysis_save(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
-
-    def act(data: dict[str, Any]) -> str:
-        services.analysis_save(agreement=agreement, area=data["area"], situation=data["situation"])
-        return _("The situation analysis is saved.")
-
-    return _act(
-        request,
-        AnalysisForm(request.POST, programme=agreement.programme),
-        act,
-        _detail_url(pk),
-        _("Choose a priority area and describe the situation."),
-    )
-
-
-@require_POST
-@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
-def recommendation_add(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
-
-    def act(data: dict[str, Any]) -> str:
-        services.recommendation_add(
-            agreement=agreement,
-            text=data["text"],
-            area=data["area"],
-            owner=request.user,
-            due_on=data["due_on"],
-        )
-        return _("The recommendation is added.")
-
-    return _act(
-        request,
-        RecommendationForm(request.POST, programme=agreement.programme),
-        act,
-        _detail_url(pk),
-        _("Write the recommendation."),
-    )
-
-
-@require_POST
-@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
-def recommendation_update(
-    request: AuthedRequest, pk: int, recommendation: int, *, agreement: Agreement
-) -> HttpResponse:
-    target = get_object_or_404(Recommendation, pk=recommendation, agreement_id=pk)
-
-    def act(data: dict[str, Any]) -> str:
-        services.recommendation_update(
-            recommendation=target,
-            status=data["status"],
-            evidence=data["evidence"],
-            owner=target.owner,
-            due_on=data["due_on"] or target.due_on,
-        )
-        return _("The recommendation is updated.")
-
-    return _act(
-        request,
-        RecommendationUpdateForm(request.POST),
-        act,
-        _detail_url(pk),
-        _("Choose a status from the list."),
-    )
-
-
-@require_POST
-@requires(Perm.AGREEMENT_EDIT, agreement=_agreement)
-def work_item_add(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
-
-    def act(data: dict[str, Any]) -> str:
-        services.work_item_add(agreement=agreement, phase=agreement.phase, **data)
-        return _("Saved.")
-
-    return _act(
-        request,
-        WorkItemForm(request.POST),
-        act,
-        _detail_url(pk),
-        _("Give the kind, the period and a title."),
-    )
-
-
-# --- programmes --------------------------------------------------------------------------
-
-
-@requires(Perm.PROGRAMME_VIEW)
-def programme_list(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(selectors.programme_list(request.user), 20).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "partnerships/programme_list.html",
-        {"page": page, "can_create": access.can(request.user, Perm.PROGRAMME_MANAGE)},
-    )
-
-
-def _save_programme(request: AuthedRequest, programme: Programme | None) -> HttpResponse:
-    initial: dict[str, Any] = {}
-    if programme is not None:
-        initial = {
-            "owner": programme.owner_id,
-            "starts_on": programme.starts_on,
-            "ends_on": programme.ends_on,
-            "funding_frame": programme.funding_frame,
-        }
-        for code in services.LANGS:
-            initial[f"title_{code}"] = getattr(programme, f"title_{code}") or ""
-            initial[f"description_{code}"] = getattr(programme, f"description_{code}") or ""
-    form = ProgrammeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        # Whoever sets up or edits a programme must also manage its (new) owner.
-        if not access.can(request.user, Perm.PROGRAMME_MANAGE, Programme(owner=data["owner"])):
-            form.add_error("owner", _("You may set up programmes only for your own ministry."))
-        else:
-            try:
-                if programme is None:
-                    programme = services.programme_create(
-                        owner=data["owner"],
-                        titles=translations(data, "title"),
-                        descriptions=translations(data, "description"),
-                        starts_on=data["starts_on"],
-                        ends_on=data["ends_on"],
-                        funding_frame=data["funding_frame"],
-                        by=request.user,
-                    )
-                else:
-                    services.programme_update(
-                        programme=programme,
-                        data={
-                            "owner": data["owner"],
-                            "starts_on": data["starts_on"],
-                            "ends_on": data["ends_on"],
-                            "funding_frame": data["funding_frame"],
-                            "titles": translations(data, "title"),
-                            "descriptions": translations(data, "description"),
-                        },
-                    )
-                messages.success(request, _("The programme is saved."))
-                return redirect("partnerships:programme_detail", pk=programme.pk)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-    return render(
-        request, "partnerships/programme_form.html", {"form": form, "programme": programme}
-    )
-
-
-@requires(Perm.PROGRAMME_MANAGE)
-def programme_create(request: AuthedRequest) -> HttpResponse:
-    return _save_programme(request, None)
-
-
-@requires(Perm.PROGRAMME_MANAGE, programme=_programme)
-def programme_edit(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
-    return _save_programme(request, programme)
-
-
-@requires(Perm.PROGRAMME_VIEW, programme=_programme)
-def programme_detail(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
-    manages = access.can(request.user, Perm.PROGRAMME_MANAGE, programme)
-    agreements = selectors.agreement_list(
-        request.user, selectors.AgreementFilter(programme=programme.pk)
-    )
-    return render(
-        request,
-        "partnerships/programme_detail.html",
-        {
-            "programme": programme,
-            "manages": manages,
-            "agreements": Paginator(agreements, 50).get_page(request.GET.get("page")),
-            "phase_form": PhaseForm(initial={"number": programme.phases.count() + 1}),
-            "area_form": AreaForm(),
-            "funder_form": FunderForm(),
-        },
-    )
-
-
-def _programme_part(
-    request: AuthedRequest, programme: Programme, form_class: type, save: Any
-) -> HttpResponse:
-    def act(data: dict[str, Any]) -> str:
-        save(programme, data)
-        return _("Saved.")
-
-    return _act(
-        request,
-        form_class(request.POST),
-        act,
-        reverse("partnerships:programme_detail", args=[programme.pk]),
-    )
-
-
-@require_POST
-@requires(Perm.PROGRAMME_MANAGE, programme=_programme)
-def phase_add(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
-    return _programme_part(
-        request,
-        programme,
-        PhaseForm,
-        lambda p, d: services.phase_add(
-            programme=p,
-            number=d["number"],
-            starts_on=d["starts_on"],
-            ends_on=d["ends_on"],
-            titles={
-                "en": d["title_en"],
-                "ru": d["title_ru"],
-                "kk": d["title_kk"],
-                "uk": d["title_uk"],
-            },
-        ),
-    )
-
-
-@require_POST
-@requires(Perm.PROGRAMME_MANAGE, programme=_programme)
-def area_add(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
-    return _programme_part(
-        request,
-        programme,
-        AreaForm,
-        lambda p, d: services.priority_area_add(
-            programme=p,
-            names={"en": d["name_en"], "ru": d["name_ru"], "kk": d["name_kk"], "uk": d["name_uk"]},
-        ),
-    )
-
-
-@require_POST
-@requires(Perm.PROGRAMME_MANAGE, programme=_programme)
-def funder_add(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
-    return _programme_part(
-        request,
-        programme,
-        FunderForm,
-        lambda p, d: services.funder_add(
-            programme=p, source=d["source"], amount=d["amount"], currency=d["currency"] or ""
-        ),
-    )
-
-
-@requires(Perm.PROGRAMME_VIEW, programme=_programme)
-def programme_report(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
-    return render(
-        request,
-        "partnerships/programme_report.html",
-        {
-            "programme": programme,
-            "report": selectors.programme_report(request.user, programme),
-        },
-    )
 
 
 # --- the network picture -----------------------------------------------------------------

@@ -1,50 +1,28 @@
 """Erasmus Without Paper: an agreement as an EWP IIA (v7) file, and IIA files imported."""
 
+from __future__ import annotations
+
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from consilium.accounts.http import AuthedRequest
 from consilium.core.access import requires
-from consilium.core.forms import StyledFormMixin
 from consilium.partnerships import ewp, policy
+from consilium.partnerships.forms import IiaUploadForm
 from consilium.partnerships.models import Agreement
 from consilium.partnerships.policy import Perm
-from consilium.partnerships.views import _agreement
-
-
-class IiaUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("IIA file (XML)"),
-        help_text=gettext_lazy(
-            "An EWP Interinstitutional Agreements get response, version 7, of at most 2 MB."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
-    )
-
-    def clean_file(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        too_big = _("The file is larger than %(size)s MB.") % {
-            "size": ewp.MAX_UPLOAD_BYTES // (1024 * 1024)
-        }
-        if upload.size > ewp.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(too_big)
-        data: bytes = upload.read(ewp.MAX_UPLOAD_BYTES + 1)
-        if len(data) > ewp.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(too_big)
-        return data
+from consilium.partnerships.views.common import load_agreement
 
 
 def _own_institutions(request: HttpRequest) -> set[int]:
     return policy.member_institution_ids(request.user)
 
 
-@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+@requires(Perm.AGREEMENT_VIEW, agreement=load_agreement)
 def iia_export(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     try:
         data = ewp.export_agreement(agreement, local_institution_ids=_own_institutions(request))

@@ -1,5 +1,7 @@
 """PDF summaries of an agreement and of a programme report, in the reader's language."""
 
+from __future__ import annotations
+
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -10,14 +12,14 @@ from consilium.core.pdf import pdf_response, render_pdf
 from consilium.partnerships import selectors, services
 from consilium.partnerships.models import Agreement, Programme
 from consilium.partnerships.policy import Perm
-from consilium.partnerships.views import _agreement, _programme
+from consilium.partnerships.views.common import load_agreement, load_programme
 
 
 def _stamp() -> str:
     return get_language() or "en"
 
 
-@requires(Perm.AGREEMENT_VIEW, agreement=_agreement)
+@requires(Perm.AGREEMENT_VIEW, agreement=load_agreement)
 def agreement_pdf(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
     version = services.current_version(agreement)
     approvals = (
@@ -41,7 +43,7 @@ def agreement_pdf(request: AuthedRequest, pk: int, *, agreement: Agreement) -> H
     return pdf_response(data, f"agreement-{agreement.pk}-{_stamp()}.pdf")
 
 
-@requires(Perm.PROGRAMME_VIEW, programme=_programme)
+@requires(Perm.PROGRAMME_VIEW, programme=load_programme)
 def programme_report_pdf(request: AuthedRequest, pk: int, *, programme: Programme) -> HttpResponse:
     context = {
         "programme": programme,

@@ -1,0 +1,1 @@
+"""Partnerships pages, one module per part; ``partnerships/urls.py`` names their routes."""

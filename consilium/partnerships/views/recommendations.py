@@ -1,0 +1,106 @@
+"""What an agreement works towards: situation analyses, recommendations, goals and results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consilium.accounts.http import AuthedRequest
+from consilium.core.access import requires
+from consilium.partnerships import services
+from consilium.partnerships.forms import (
+    AnalysisForm,
+    RecommendationForm,
+    RecommendationUpdateForm,
+    WorkItemForm,
+)
+from consilium.partnerships.models import Agreement, Recommendation
+from consilium.partnerships.policy import Perm
+from consilium.partnerships.views.common import detail_url, load_agreement, run_form
+
+
+@require_POST
+@requires(Perm.AGREEMENT_EDIT, agreement=load_agreement)
+def analysis_save(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
+
+    def act(data: dict[str, Any]) -> str:
+        services.analysis_save(agreement=agreement, area=data["area"], situation=data["situation"])
+        return _("The situation analysis is saved.")
+
+    return run_form(
+        request,
+        AnalysisForm(request.POST, programme=agreement.programme),
+        act,
+        detail_url(pk),
+        _("Choose a priority area and describe the situation."),
+    )
+
+
+@require_POST
+@requires(Perm.AGREEMENT_EDIT, agreement=load_agreement)
+def recommendation_add(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
+
+    def act(data: dict[str, Any]) -> str:
+        services.recommendation_add(
+            agreement=agreement,
+            text=data["text"],
+            area=data["area"],
+            owner=request.user,
+            due_on=data["due_on"],
+        )
+        return _("The recommendation is added.")
+
+    return run_form(
+        request,
+        RecommendationForm(request.POST, programme=agreement.programme),
+        act,
+        detail_url(pk),
+        _("Write the recommendation."),
+    )
+
+
+@require_POST
+@requires(Perm.AGREEMENT_EDIT, agreement=load_agreement)
+def recommendation_update(
+    request: AuthedRequest, pk: int, recommendation: int, *, agreement: Agreement
+) -> HttpResponse:
+    target = get_object_or_404(Recommendation, pk=recommendation, agreement_id=pk)
+
+    def act(data: dict[str, Any]) -> str:
+        services.recommendation_update(
+            recommendation=target,
+            status=data["status"],
+            evidence=data["evidence"],
+            owner=target.owner,
+            due_on=data["due_on"] or target.due_on,
+        )
+        return _("The recommendation is updated.")
+
+    return run_form(
+        request,
+        RecommendationUpdateForm(request.POST),
+        act,
+        detail_url(pk),
+        _("Choose a status from the list."),
+    )
+
+
+@require_POST
+@requires(Perm.AGREEMENT_EDIT, agreement=load_agreement)
+def work_item_add(request: AuthedRequest, pk: int, *, agreement: Agreement) -> HttpResponse:
+
+    def act(data: dict[str, Any]) -> str:
+        services.work_item_add(agreement=agreement, phase=agreement.phase, **data)
+        return _("Saved.")
+
+    return run_form(
+        request,
+        WorkItemForm(request.POST),
+        act,
+        detail_url(pk),
+        _("Give the kind, the period and a title."),
+    )
