@@ -23,8 +23,8 @@ from consilium.core.roles import Role
 from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.institutions.models import Institution, InstitutionKind
 from consilium.institutions.testing import InstitutionFactory, member
-from consilium.partnerships import api as partnerships_api
 from consilium.partnerships import selectors, services
+from consilium.partnerships.api import agreements as agreements_api
 from consilium.partnerships.models import (
     Agreement,
     AgreementParty,
@@ -600,14 +600,14 @@ def test_a_stale_revision_is_a_409_and_writes_nothing(s: Setting) -> None:
 def test_a_save_in_between_is_a_409_too(s: Setting, monkeypatch: pytest.MonkeyPatch) -> None:
     """Someone saves after the revision was checked and before the service locks the row."""
     created = send(s.client(), "POST", f"{BASE}/agreements/", s.body()).json()
-    merged = partnerships_api._merged
+    merged = agreements_api._merged
 
     def racing(*args: Any, **kwargs: Any) -> dict[str, Any]:
         result = merged(*args, **kwargs)
         Agreement.objects.filter(pk=created["id"]).update(revision=F("revision") + 1)
         return result
 
-    monkeypatch.setattr(partnerships_api, "_merged", racing)
+    monkeypatch.setattr(agreements_api, "_merged", racing)
     before = counts()
     response = send(
         s.client(), "PATCH", f"{BASE}/agreements/{created['id']}", {"revision": 1, "summary": "X"}
