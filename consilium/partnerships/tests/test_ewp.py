@@ -126,7 +126,7 @@ def test_export_validates_against_the_official_schema(official_schema) -> None:
     assert partners[1].find("i:iia-id", NS) is None
     assert iia.findtext("i:in-effect", namespaces=NS) == "false"
     specs = list(iia.find("i:cooperation-conditions", NS))
-    assert [ewp._local(s.tag) for s in specs] == [
+    assert [ewp.local_name(s.tag) for s in specs] == [
         ewp.STUDENT_STUDIES,
         ewp.STUDENT_STUDIES,
         ewp.STAFF_TEACHER,
@@ -156,7 +156,7 @@ def test_without_membership_of_a_party_the_first_party_is_local(official_schema)
     assert first.findtext("i:hei-id", namespaces=NS) == "amu.kz"
     assert first.findtext("i:signing-contact/c:contact-name", namespaces=NS) == "Dr A. Bekova"
     assert first.findtext("c:contact/c:email", namespaces=NS) == "iro@amu.kz"
-    kinds = {ewp._local(s.tag) for s in root.find("i:iia/i:cooperation-conditions", NS)}
+    kinds = {ewp.local_name(s.tag) for s in root.find("i:iia/i:cooperation-conditions", NS)}
     assert kinds == set(ewp.SPEC_KINDS)
 
 
@@ -209,7 +209,7 @@ def test_an_erasmus_agreement_without_mobility_is_not_exported() -> None:
 
 def test_an_export_the_schema_refuses_is_not_produced(monkeypatch) -> None:
     agreement = erasmus()
-    monkeypatch.setattr(ewp, "DEFAULT_ISCED", "091")
+    monkeypatch.setattr(ewp.iia_export, "DEFAULT_ISCED", "091")
     with pytest.raises(ewp.EwpError) as refused:
         ewp.export_agreement(agreement, local_institution_ids=())
     assert any("“091” is not a four-digit ISCED-F" in p for p in refused.value.problems)
