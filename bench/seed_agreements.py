@@ -570,7 +570,7 @@ def load(count: int, seed: int, batch: int) -> None:
         rng = random.Random(seed + 1)
         # Creation and change times are the generated ones, not the time of the insert.
         stamps = [
-            cast(DateTimeField, Agreement._meta.get_field(name))
+            cast("DateTimeField[Any, Any]", Agreement._meta.get_field(name))
             for name in ("created_at", "updated_at")
         ]
         saved = [(f, f.auto_now, f.auto_now_add) for f in stamps]

@@ -11,8 +11,13 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Django's classes that the stubs make generic (ModelAdmin[Course], ModelForm[User],
+# ModelChoiceField[Institution], Field[...]) accept those subscripts at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CONSILIUM_VAR_DIR", BASE_DIR / "var"))

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -14,6 +14,11 @@ from consilium.accounts.models import User
 from consilium.accounts.services import SignInRefusal
 from consilium.core.forms import StyledFormMixin
 from consilium.core.http import client_ip
+
+if TYPE_CHECKING:
+    _SetPasswordForm = SetPasswordForm[User]
+else:  # generic only in django-stubs: at run time the class cannot be subscripted
+    _SetPasswordForm = SetPasswordForm
 
 
 def _signin_refused(refusal: SignInRefusal) -> forms.ValidationError:
@@ -76,7 +81,7 @@ class SignInForm(StyledFormMixin, ThrottledAuthenticationForm):
     }
 
 
-class ProfileForm(StyledFormMixin, forms.ModelForm):
+class ProfileForm(StyledFormMixin, forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["full_name", "language"]
@@ -101,7 +106,7 @@ class ResetRequestForm(StyledFormMixin, forms.Form):
     )
 
 
-class NewPasswordForm(StyledFormMixin, SetPasswordForm):
+class NewPasswordForm(StyledFormMixin, _SetPasswordForm):
     """The new password after a reset link; saved by the service that also revokes the
     person's API tokens and forgets their failed sign-ins (from the client's address)."""
 
@@ -152,7 +157,7 @@ class SignUpForm(StyledFormMixin, forms.Form):
         ].help_text = password_validation.password_validators_help_text_html()
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email: str = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 _("An account with this e-mail address already exists. Sign in instead."),
@@ -161,7 +166,7 @@ class SignUpForm(StyledFormMixin, forms.Form):
         return email
 
     def clean_full_name(self) -> str:
-        name = self.cleaned_data["full_name"].strip()
+        name: str = self.cleaned_data["full_name"].strip()
         if not name:
             raise forms.ValidationError(_("This field is required."), code="required")
         return name

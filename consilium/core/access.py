@@ -119,7 +119,7 @@ def grants(user: AnyUser) -> Grants:
     if not user.is_authenticated or not user.is_active:
         return Grants()
     cached = getattr(user, "_consilium_grants", None)
-    if cached is not None:
+    if isinstance(cached, Grants):
         return cached
     by_institution: dict[int, set[str]] = {}
     network: set[str] = set()
@@ -141,7 +141,7 @@ def grants(user: AnyUser) -> Grants:
 def forget_grants(user: AnyUser) -> None:
     """Drop the cached roles after a change of memberships."""
     if hasattr(user, "_consilium_grants"):
-        del user._consilium_grants  # type: ignore[attr-defined]
+        del user._consilium_grants
 
 
 def institution_id(obj: Any) -> int | None:

@@ -1,5 +1,7 @@
 """Readable history: simple_history's changes with field names and values as people read them."""
 
+from __future__ import annotations
+
 import contextlib
 from typing import Any
 
@@ -7,7 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 
-def _display(field: models.Field | None, value: Any) -> Any:
+def _display(field: models.Field[Any, Any] | None, value: Any) -> Any:
     if field is None or value in (None, ""):
         return value
     choices = dict(field.flatchoices) if field.choices else None
@@ -28,9 +30,11 @@ def readable_history(records: list[Any], model: type[models.Model]) -> list[dict
         if older is not None:
             for change in newer.diff_against(older).changes:
                 try:
-                    field: models.Field | None = model._meta.get_field(change.field)  # type: ignore[assignment]
+                    found = model._meta.get_field(change.field)
                 except FieldDoesNotExist:
-                    field = None
+                    found = None
+                # History diffs name concrete columns; anything else reads as its bare name.
+                field = found if isinstance(found, models.Field) else None
                 label = str(field.verbose_name) if field is not None else change.field
                 if field is None and "_" in change.field:  # a per-language column: name_kk
                     base, _sep, lang = change.field.rpartition("_")

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
@@ -146,8 +146,8 @@ class Navigation:
 
 def navigation_for(request: HttpRequest) -> Navigation:
     """The request's navigation, made once however many templates are rendered with it."""
-    found: Any = getattr(request, "_consilium_navigation", None)
-    if found is None:
+    found = getattr(request, "_consilium_navigation", None)
+    if not isinstance(found, Navigation):
         found = Navigation(request)
         request._consilium_navigation = found  # type: ignore[attr-defined]
     return found

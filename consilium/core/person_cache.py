@@ -153,7 +153,9 @@ def _replay(
     return response
 
 
-def cached_per_person(*content: str, timeout: int = TIMEOUT) -> Callable:
+def cached_per_person(
+    *content: str, timeout: int = TIMEOUT
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Cache a view's answers per signed-in person; ``content`` names the versions it shows.
 
     Example::

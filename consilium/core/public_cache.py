@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -23,6 +23,8 @@ from django.utils import translation
 from consilium.core.models import ContentVersion
 
 TIMEOUT = 600
+
+T = TypeVar("T")
 
 
 def current(name: str) -> int:
@@ -60,7 +62,9 @@ def _key(name: str, request: HttpRequest, extra: str = "") -> str:
     return f"public:{name}:{current(name)}:{language}:{htmx}:{extra}:{request.get_full_path()}"
 
 
-def cached_for_anonymous(name: str) -> Callable:
+def cached_for_anonymous(
+    name: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Cache a view's 200 answers to anonymous GETs without pending messages."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -89,11 +93,12 @@ def cached_for_anonymous(name: str) -> Callable:
     return decorate
 
 
-def cached_json(name: str, request: HttpRequest, build: Callable[[], Any]) -> Any:
+def cached_json(name: str, request: HttpRequest, build: Callable[[], T]) -> T:
     """The value ``build()`` makes for this path, from the cache when the version matches."""
     key = _key(name, request, "json")
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
+    stored: T | None = cache.get(key)
+    if stored is not None:
+        return stored
+    value = build()
+    cache.set(key, value, TIMEOUT)
     return value

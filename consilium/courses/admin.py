@@ -24,13 +24,13 @@ from consilium.courses.models import (
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(TranslationAdmin):
+class DisciplineAdmin(TranslationAdmin[Discipline]):
     list_display = ["name", "code"]
     search_fields = ["code", "name_en", "name_ru", "name_uk", "name_kk"]
 
 
 @admin.register(RubricCriterion)
-class RubricCriterionAdmin(TranslationAdmin):
+class RubricCriterionAdmin(TranslationAdmin[RubricCriterion]):
     list_display = ["position", "name", "max_score", "active"]
     list_display_links = ["name"]
     list_filter = ["active"]
@@ -48,13 +48,13 @@ class ReadOnlyMixin:
         return False
 
 
-class VariantInline(ReadOnlyMixin, admin.TabularInline):
+class VariantInline(ReadOnlyMixin, admin.TabularInline[CourseVariant, Course]):
     model = CourseVariant
     fields = ["language", "title", "translation_status"]
     extra = 0
 
 
-class RunInline(ReadOnlyMixin, admin.TabularInline):
+class RunInline(ReadOnlyMixin, admin.TabularInline[Run, Course]):
     model = Run
     fields = ["starts_on", "ends_on", "pacing", "capacity", "enrolled"]
     readonly_fields = ["enrolled"]
@@ -62,7 +62,7 @@ class RunInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CourseAdmin(ReadOnlyMixin, admin.ModelAdmin[Course]):
     list_display = ["__str__", "owner", "discipline", "status", "published_at", "next_start"]
     list_filter = ["status", "audience", "level"]
     list_select_related = ["owner", "discipline"]
@@ -70,14 +70,14 @@ class CourseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [VariantInline, RunInline]
 
 
-class ScoreInline(ReadOnlyMixin, admin.TabularInline):
+class ScoreInline(ReadOnlyMixin, admin.TabularInline[ReviewScore, Review]):
     model = ReviewScore
     fields = ["criterion", "score", "comment"]
     extra = 0
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyMixin, admin.ModelAdmin[Review]):
     list_display = ["__str__", "course", "reviewer", "verdict", "submitted_at", "decided_at"]
     list_filter = ["verdict"]
     list_select_related = ["course", "reviewer"]

@@ -32,7 +32,7 @@ class VerifyForm(StyledFormMixin, forms.Form):
         return upload
 
     def clean_credential(self) -> str:
-        text = self.cleaned_data.get("credential", "")
+        text: str = self.cleaned_data.get("credential", "")
         if len(text.encode("utf-8")) > MAX_CREDENTIAL_BYTES:
             raise forms.ValidationError(
                 _("The credential is larger than %(size)d KB.")

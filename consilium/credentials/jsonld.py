@@ -48,7 +48,10 @@ class DroppedTermError(CanonicalizationError):
 
 @cache
 def _parsed_context(url: str) -> dict[str, Any]:
-    return json.loads((CONTEXTS_DIR / CONTEXT_FILES[url]).read_text(encoding="utf-8"))
+    context: dict[str, Any] = json.loads(
+        (CONTEXTS_DIR / CONTEXT_FILES[url]).read_text(encoding="utf-8")
+    )
+    return context
 
 
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -231,7 +231,8 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     """The certificate's PDF, rendered once in its language and then kept in storage."""
     if certificate.pdf:
         with certificate.pdf.open("rb") as stored:
-            return stored.read()
+            content: bytes = stored.read()
+            return content
     with translation.override(certificate.language):
         context = certificate_context(certificate, verify_url=public_url(certificate.code))
         data = render_pdf("credentials/certificate_pdf.html", context)

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db.models import QuerySet
 from django.urls import Resolver404, resolve
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -97,7 +98,7 @@ def normalise_code(value: str) -> str | None:
     return code if _CODE.fullmatch(code) else None
 
 
-def _certificates() -> Any:
+def _certificates() -> QuerySet[Certificate]:
     return Certificate.objects.select_related("superseded_by", "course", "issuer")
 
 

@@ -5,6 +5,8 @@ first (``DemoConfig.ready``); every other app registers its part (``core/demo.py
 ``build`` runs them all in their order.
 """
 
+from typing import Any
+
 from consilium.accounts.models import User
 from consilium.core.demo import DemoContext, run_demo_builders
 from consilium.core.services import service
@@ -19,7 +21,7 @@ DemoResult = DemoContext  # what ``build`` answers: the institutions, people and
 @service
 def build_directory(result: DemoResult) -> None:
     for entry in INSTITUTIONS:
-        data: dict = {"kind": entry["kind"], "country": entry["country"]}
+        data: dict[str, Any] = {"kind": entry["kind"], "country": entry["country"]}
         data.update(entry["names"])
         data["aliases"] = ALIASES.get(entry["key"], "")
         data["parent"] = result.institutions[entry["parent"]] if entry["parent"] else None

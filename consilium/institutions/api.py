@@ -130,7 +130,7 @@ def get_institution(request: HttpRequest, pk: int) -> Institution:
 
 
 @router.post("", response={201: InstitutionOut}, summary="Add an institution")
-def create_institution(request: HttpRequest, payload: InstitutionIn) -> Status:
+def create_institution(request: HttpRequest, payload: InstitutionIn) -> Status[Institution]:
     access.require(request.user, Perm.INSTITUTION_CREATE)
     institution = services.institution_create(
         data=_data(payload, False), by=signed_in_user(request)

@@ -17,7 +17,7 @@ class InstitutionForm(StyledFormMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=InstitutionKind.choices)
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES)
-    parent: forms.ModelChoiceField = forms.ModelChoiceField(
+    parent: forms.ModelChoiceField[Institution] = forms.ModelChoiceField(
         label=_("Branch of"),
         queryset=Institution.objects.none(),
         required=False,

@@ -4,7 +4,7 @@ from consilium.notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_display = ["user", "message", "created_at", "read_at"]
     list_filter = [("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__full_name", "message"]

@@ -272,7 +272,7 @@ def list_authored(request: HttpRequest, params: Query[Paging], status: str = "")
 
 
 @router.post("/authored/", response={201: CourseOut}, summary="Create a draft course")
-def create_course(request: HttpRequest, payload: CourseCreateIn) -> Status:
+def create_course(request: HttpRequest, payload: CourseCreateIn) -> Status[dict[str, Any]]:
     access.require(request.user, Perm.COURSE_CREATE)
     course = services.course_create(
         by=_user(request),
@@ -291,7 +291,7 @@ def get_course(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _course_out(_course(request, pk))
 
 
-def _conflict(pk: int) -> Status:
+def _conflict(pk: int) -> Status[dict[str, Any]]:
     current = Course.objects.filter(pk=pk).values_list("revision", flat=True).first() or 0
     return Status(
         409,
@@ -316,7 +316,7 @@ def _conflict(pk: int) -> Status:
         "credits, audience, level or discipline sends it back to review: give `reviewer_id`."
     ),
 )
-def update_course(request: HttpRequest, pk: int, payload: CourseUpdateIn) -> Status:
+def update_course(request: HttpRequest, pk: int, payload: CourseUpdateIn) -> Status[dict[str, Any]]:
     course = _course(request, pk)
     try:
         services.course_update(
@@ -340,7 +340,7 @@ def update_course(request: HttpRequest, pk: int, payload: CourseUpdateIn) -> Sta
     response={201: VariantOut},
     summary="Add a language variant",
 )
-def add_variant(request: HttpRequest, pk: int, payload: VariantIn) -> Status:
+def add_variant(request: HttpRequest, pk: int, payload: VariantIn) -> Status[CourseVariant]:
     course = _course(request, pk)
     variant = services.variant_add(
         course=course,
@@ -398,7 +398,7 @@ def list_runs(request: HttpRequest, pk: int) -> list[Run]:
 
 
 @router.post("/authored/{int:pk}/runs", response={201: RunOut}, summary="Add a run")
-def add_run(request: HttpRequest, pk: int, payload: RunIn) -> Status:
+def add_run(request: HttpRequest, pk: int, payload: RunIn) -> Status[Run]:
     course = _course(request, pk)
     return Status(
         201, services.run_create(course=course, by=_user(request), data=_run_data(payload))
@@ -416,7 +416,7 @@ def update_run(request: HttpRequest, pk: int, run_id: int, payload: RunIn) -> Ru
     response={204: None},
     summary="Delete a run nobody enrolled in",
 )
-def delete_run(request: HttpRequest, pk: int, run_id: int) -> Status:
+def delete_run(request: HttpRequest, pk: int, run_id: int) -> Status[None]:
     course = _course(request, pk)
     services.run_delete(run=_run(course, run_id), by=_user(request))
     return Status(204, None)
@@ -430,7 +430,7 @@ def delete_run(request: HttpRequest, pk: int, run_id: int) -> Status:
     response={201: ReviewOut},
     summary="Submit the course for methodological review",
 )
-def submit_course(request: HttpRequest, pk: int, payload: SubmitIn) -> Status:
+def submit_course(request: HttpRequest, pk: int, payload: SubmitIn) -> Status[dict[str, Any]]:
     course = _course(request, pk)
     item = reviewing.review_submit(
         course=course,

@@ -7,9 +7,10 @@ cached until the next write to the course bank.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -21,6 +22,8 @@ from consilium.courses.policy import Perm
 from consilium.courses.selectors import catalog as selectors
 
 router = Router(tags=["courses"])
+
+T = TypeVar("T")
 
 
 class CatalogQuery(Schema):
@@ -150,7 +153,7 @@ def _filter(params: CatalogQuery) -> selectors.CatalogFilter:
     return selectors.CatalogFilter.from_params(params.model_dump())
 
 
-def _anonymous_cached(request: HttpRequest, build: Any) -> Any:
+def _anonymous_cached(request: HttpRequest, build: Callable[[], T]) -> T:
     if request.user.is_authenticated:
         return build()
     return public_cache.cached_json("courses", request, build)

@@ -112,7 +112,7 @@ def _fresh(enrolment: Enrolment) -> Enrolment:
     response={201: EnrolmentOut},
     summary="Enrol in a run",
 )
-def enrol(request: HttpRequest, pk: int, payload: EnrolIn) -> Status:
+def enrol(request: HttpRequest, pk: int, payload: EnrolIn) -> Status[dict[str, Any]]:
     access.require(request.user, Perm.COURSE_ENROL)
     run = Run.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
     if run is None:
@@ -188,7 +188,9 @@ def complete_lesson(request: HttpRequest, pk: int, lesson_id: int) -> dict[str, 
     summary="Submit a quiz attempt",
     description="Graded on the server; `answers` maps question ids to chosen answer ids.",
 )
-def submit_attempt(request: HttpRequest, pk: int, quiz_id: int, payload: AttemptIn) -> Status:
+def submit_attempt(
+    request: HttpRequest, pk: int, quiz_id: int, payload: AttemptIn
+) -> Status[dict[str, Any]]:
     enrolment = _enrolment(request, pk)
     quiz = Quiz.objects.select_related("lesson__module").filter(pk=quiz_id).first()
     if quiz is None:

@@ -147,7 +147,7 @@ def filter_courses(qs: QuerySet[Course], flt: CatalogFilter) -> QuerySet[Course]
     return qs
 
 
-def _variants() -> Prefetch:
+def _variants() -> Prefetch[str, QuerySet[CourseVariant], str]:
     return Prefetch(
         "variants",
         queryset=CourseVariant.objects.only("id", "course_id", "language", "title", "summary"),
