@@ -61,7 +61,7 @@ def test_a_scope_registered_twice_is_refused(registry) -> None:
 
 
 def test_an_unknown_permission_is_refused() -> None:
-    denied = access.can(AnonymousUser(), "no.such")  # type: ignore[arg-type]  # unregistered on purpose
+    denied = access.can(AnonymousUser(), "no.such")  # unregistered on purpose
     assert not denied
 
 
@@ -126,7 +126,7 @@ def test_requires_hands_the_loaded_object_to_the_view(registry) -> None:
 
     assert view(_request(AnonymousUser()), pk=7) == "ok"
     assert seen == {"pk": 7, "thing": "thing 7"}
-    assert view.access_rule == Sample.READ  # type: ignore[attr-defined]
+    assert view.access_rule == Sample.READ
 
 
 def test_a_loader_may_hand_more_than_the_checked_object(registry) -> None:

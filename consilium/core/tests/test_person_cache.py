@@ -79,7 +79,7 @@ def test_the_path_language_and_htmx_are_part_of_the_key() -> None:
     page(_request(user, "/things/?a=1"))
     page(_request(user, "/things/?a=2"))
     htmx = _request(user)
-    htmx.htmx = True  # type: ignore[attr-defined]
+    htmx.htmx = True
     page(htmx)
     page(_request(user))
     with translation.override("ru"):
@@ -91,7 +91,7 @@ def test_form_tokens_follow_the_asking_request() -> None:
     user = UserFactory()
     first = page(_request(user, csrf_secret="a" * 32)).content.decode()
     assert _unmask_cipher_token(_token(first)) == "a" * 32
-    [key] = [k for k in cache._cache if "person:" in k]  # type: ignore[attr-defined]
+    [key] = [k for k in cache._cache if "person:" in k]
     content, _headers, has_token = cache.get(key.split(":", 2)[2])
     assert has_token and PLACEHOLDER in content and _token(first).encode() not in content
     hit = page(_request(user, csrf_secret="b" * 32)).content.decode()

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command

@@ -10,13 +10,13 @@ from consilium.accounts.testing import UserFactory
 from consilium.core.roles import Role
 from consilium.core.testing import run_concurrently
 from consilium.institutions import services
-from consilium.institutions.models import Membership
+from consilium.institutions.models import Invitation, Membership
 from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _invitation(email: str):  # type: ignore[no-untyped-def]
+def _invitation(email: str) -> Invitation:
     institution = InstitutionFactory()
     admin = member(Role.INSTITUTION_ADMIN, institution)
     return services.invitation_create(
