@@ -276,9 +276,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "institutions/invitation.html", {"problem": problem}, status=410)
     user = request.user if isinstance(request.user, User) else None
     form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
-    needs_sign_in = (
-        user is None and User.objects.filter(email__iexact=invitation.email).exists()
-    )
+    needs_sign_in = user is None and User.objects.filter(email__iexact=invitation.email).exists()
     if request.method == "POST" and not needs_sign_in and (form is None or form.is_valid()):
         try:
             membership = services.invitation_accept(

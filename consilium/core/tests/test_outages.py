@@ -164,6 +164,7 @@ def test_on_postgresql_the_worker_waits_out_an_outage_and_keeps_going() -> None:
             worker_id="outage-test",
             excluded_queue_names=[],
         )
+
         def work() -> None:
             try:
                 running.run()
