@@ -9,18 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from consilium.core.forms import StyledFormMixin
 from consilium.institutions.models import Institution
 from consilium.partnerships import ewp
-from consilium.partnerships.models import (
+from consilium.partnerships.choices import (
     AgreementKind,
     AgreementStatus,
     CooperationForm,
     DocumentKind,
     PartyRole,
-    Phase,
-    PriorityArea,
-    Programme,
     RecommendationStatus,
     WorkKind,
 )
+from consilium.partnerships.models import Phase, PriorityArea, Programme
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from consilium.core.states import StateMachine, Transition
 from consilium.partnerships.approvals import missing_approvals
+from consilium.partnerships.choices import AgreementStatus as S
 from consilium.partnerships.models import Agreement
-from consilium.partnerships.models import AgreementStatus as S
 
 
 def _every_party_approved(*, agreement: Agreement, data: dict[str, Any]) -> None:

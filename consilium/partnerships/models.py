@@ -2,7 +2,7 @@
 
 Seeds 001/002 (Kazakhstan's strategic partnership programme) and 003 (a clinical centre's
 memoranda with colleges). The agreement status is a state machine declared in lifecycle.py;
-every change goes through services.py.
+every change goes through services/; the fixed lists are in choices.py.
 """
 
 from django.conf import settings
@@ -14,6 +14,15 @@ from simple_history.models import HistoricalRecords
 from consilium.core.choices import label
 from consilium.core.models import TimeStampedModel
 from consilium.institutions.models import Institution
+from consilium.partnerships.choices import (  # other apps read them from here too
+    AgreementKind,
+    AgreementStatus,
+    CooperationForm,
+    DocumentKind,
+    PartyRole,
+    RecommendationStatus,
+    WorkKind,
+)
 
 
 class Programme(TimeStampedModel):
@@ -119,45 +128,6 @@ class ProgrammeFunder(models.Model):
 
     def __str__(self) -> str:
         return self.source
-
-
-class CooperationForm(models.TextChoices):
-    CONSULTING = "consulting", _("Consulting")
-    MENTORING = "mentoring", _("Mentoring")
-    COLLABORATION = "collaboration", _("Collaboration")
-    TRUST_MANAGEMENT = "trust_management", _("Trust management")
-    PRACTICE = "practice", _("Practice placements")
-    CONFERENCES = "conferences", _("Conferences")
-    INFORMATION = "information", _("Information exchange")
-    MOBILITY = "mobility", _("Academic mobility")
-    RESEARCH = "research", _("Joint research")
-    CPD = "cpd", _("Continuing professional development")
-
-
-class AgreementKind(models.TextChoices):
-    STRATEGIC = "strategic", _("Strategic partnership")
-    MEMORANDUM = "memorandum", _("Memorandum of cooperation")
-    CONTRACT = "contract", _("Agreement or contract")
-    ERASMUS = "erasmus_iia", _("Erasmus+ inter-institutional agreement")
-
-
-class AgreementStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    NEGOTIATING = "negotiating", _("Negotiating")
-    SIGNED = "signed", _("Signed")
-    ACTIVE = "active", _("Active")
-    EXPIRED = "expired", _("Expired")
-    TERMINATED = "terminated", _("Terminated")
-    RENEWED = "renewed", _("Renewed")
-
-
-class PartyRole(models.TextChoices):
-    DOMESTIC = "domestic", _("Domestic university")
-    FOREIGN = "foreign", _("Foreign partner")
-    CLINICAL_BASE = "clinical_base", _("Clinical base")
-    COLLEGE = "college", _("College")
-    FUNDER = "funder", _("Funder")
-    PARTNER = "partner", _("Partner")
 
 
 class Agreement(TimeStampedModel):
@@ -441,12 +411,6 @@ class Transition(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-class DocumentKind(models.TextChoices):
-    SIGNED = "signed", _("Signed agreement")
-    ANNEX = "annex", _("Annex")
-    EVIDENCE = "evidence", _("Evidence")
-
-
 class Document(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agreement")
@@ -505,13 +469,6 @@ class SituationAnalysis(models.Model):
         return f"{self.agreement} · {self.area}"
 
 
-class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
-
-
 class Recommendation(TimeStampedModel):
     agreement = models.ForeignKey(
         Agreement,
@@ -555,12 +512,6 @@ class Recommendation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-
-class WorkKind(models.TextChoices):
-    GOAL = "goal", _("Goal")
-    ACTIVITY = "activity", _("Activity")
-    RESULT = "result", _("Result")
 
 
 class WorkItem(TimeStampedModel):

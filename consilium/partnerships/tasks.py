@@ -21,13 +21,8 @@ from django_tasks import task
 from consilium.accounts.models import User
 from consilium.notifications.services import notify
 from consilium.partnerships import lifecycle
-from consilium.partnerships.models import (
-    Agreement,
-    AgreementStatus,
-    Recommendation,
-    RecommendationStatus,
-    Reminder,
-)
+from consilium.partnerships.choices import AgreementStatus, RecommendationStatus
+from consilium.partnerships.models import Agreement, Recommendation, Reminder
 from consilium.partnerships.policy import COORDINATOR_ROLES
 
 # Coordinators are told when an agreement in force ends within this many days (largest first).

@@ -42,14 +42,8 @@ from consilium.partnerships.api.schemas import (
     VersionContent,
     VersionOut,
 )
-from consilium.partnerships.models import (
-    Agreement,
-    AgreementStatus,
-    AgreementVersion,
-    Approval,
-    Phase,
-    Programme,
-)
+from consilium.partnerships.choices import AgreementStatus
+from consilium.partnerships.models import Agreement, AgreementVersion, Approval, Phase, Programme
 from consilium.partnerships.policy import Perm
 
 router = Router()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from consilium.partnerships import lifecycle
+from consilium.partnerships.choices import AgreementKind, CooperationForm
 from consilium.partnerships.ewp.data import (
     Contact,
     Iia,
@@ -45,7 +46,7 @@ from consilium.partnerships.ewp.schema import (
     parse,
     schema_problems,
 )
-from consilium.partnerships.models import Agreement, AgreementKind, CooperationForm
+from consilium.partnerships.models import Agreement
 
 # Which forms of cooperation of an agreement stand for which EWP mobility specifications.
 SPECS_OF_FORM: dict[str, tuple[str, ...]] = {

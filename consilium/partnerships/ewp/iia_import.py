@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from consilium.institutions.models import Institution
 from consilium.partnerships import services
+from consilium.partnerships.choices import AgreementKind, CooperationForm, PartyRole
 from consilium.partnerships.ewp.data import (
     Contact,
     Iia,
@@ -44,7 +45,7 @@ from consilium.partnerships.ewp.schema import (
     schema_problems,
     text_of,
 )
-from consilium.partnerships.models import Agreement, AgreementKind, CooperationForm, PartyRole
+from consilium.partnerships.models import Agreement
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 

@@ -13,14 +13,8 @@ from django.utils import timezone
 from consilium.core.text import is_number as _is_number
 from consilium.institutions.countries import COUNTRY_CODES
 from consilium.partnerships import lifecycle
-from consilium.partnerships.models import (
-    Agreement,
-    AgreementForm,
-    AgreementKind,
-    AgreementParty,
-    AgreementStatus,
-    CooperationForm,
-)
+from consilium.partnerships.choices import AgreementKind, AgreementStatus, CooperationForm
+from consilium.partnerships.models import Agreement, AgreementForm, AgreementParty
 from consilium.partnerships.policy import visible_agreements
 
 ENDING_SOON_DAYS = 90

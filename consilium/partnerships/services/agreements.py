@@ -15,16 +15,14 @@ from consilium.core.services import read_only, service
 from consilium.institutions.models import Institution
 from consilium.partnerships import lifecycle
 from consilium.partnerships.approvals import current_version
+from consilium.partnerships.choices import AgreementKind, CooperationForm, PartyRole
 from consilium.partnerships.models import (
     Agreement,
     AgreementForm,
-    AgreementKind,
     AgreementParty,
     AgreementVersion,
     Approval,
-    CooperationForm,
     FundingLine,
-    PartyRole,
     Phase,
     Programme,
 )

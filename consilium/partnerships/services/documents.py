@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from consilium.accounts.models import User
 from consilium.core import uploads
 from consilium.core.services import service
-from consilium.partnerships.models import Agreement, Document, DocumentKind
+from consilium.partnerships.choices import DocumentKind
+from consilium.partnerships.models import Agreement, Document
 from consilium.partnerships.services.common import CONTENT
 
 MAX_DOCUMENT_BYTES = uploads.MAX_UPLOAD_BYTES

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
 from consilium.core.services import service
+from consilium.partnerships.choices import AgreementStatus
 from consilium.partnerships.lifecycle import MACHINE
-from consilium.partnerships.models import Agreement, AgreementStatus, Transition
+from consilium.partnerships.models import Agreement, Transition
 from consilium.partnerships.services.agreements import PartyData, agreement_create
 from consilium.partnerships.services.common import CONTENT
 from consilium.partnerships.services.versions import content_of

@@ -10,15 +10,14 @@ from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
 from consilium.core.services import service
+from consilium.partnerships.choices import RecommendationStatus, WorkKind
 from consilium.partnerships.models import (
     Agreement,
     Phase,
     PriorityArea,
     Recommendation,
-    RecommendationStatus,
     SituationAnalysis,
     WorkItem,
-    WorkKind,
 )
 from consilium.partnerships.services.common import CONTENT
 

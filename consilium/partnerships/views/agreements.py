@@ -24,6 +24,7 @@ from consilium.core.text import is_number as _is_number
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.models import Institution
 from consilium.partnerships import exports, lifecycle, policy, selectors, services
+from consilium.partnerships.choices import AgreementKind, AgreementStatus, CooperationForm
 from consilium.partnerships.forms import (
     AgreementEditForm,
     AnalysisForm,
@@ -37,14 +38,7 @@ from consilium.partnerships.forms import (
     WorkItemForm,
     translations,
 )
-from consilium.partnerships.models import (
-    Agreement,
-    AgreementKind,
-    AgreementParty,
-    AgreementStatus,
-    CooperationForm,
-    Programme,
-)
+from consilium.partnerships.models import Agreement, AgreementParty, Programme
 from consilium.partnerships.policy import Perm
 from consilium.partnerships.views.common import detail_url, load_agreement, run_form
 
