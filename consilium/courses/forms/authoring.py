@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,15 +23,15 @@ from consilium.courses.models import (
 )
 from consilium.courses.policy import eligible_reviewers
 from consilium.courses.selectors.authoring import author_institutions, last_approver
-from consilium.courses.services.authoring import MAX_CHOICES
+from consilium.courses.services.authoring import MAX_CHOICES, LessonData, RunData
 from consilium.institutions.models import Institution
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ReviewerField(forms.ModelChoiceField):
+class ReviewerField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic only in the stubs
     def label_from_instance(self, obj: Any) -> str:
-        return obj.full_name or obj.email
+        return str(obj.full_name or obj.email)
 
 
 def with_reviewer(form: forms.Form, course: Course, *, required: bool = False) -> None:
@@ -59,19 +59,70 @@ def with_reviewer(form: forms.Form, course: Course, *, required: bool = False) -
     form.fields["reviewer"].widget.attrs["class"] = "form-select"
 
 
+def review_arguments(form: forms.BaseForm) -> dict[str, Any]:
+    """The methodologist and note a form asked for, as its service's keyword arguments (none
+    when it did not ask: the services' defaults are no methodologist and no note)."""
+    if "reviewer" not in form.fields:
+        return {}
+    data = form.cleaned_data
+    return {"reviewer": data.get("reviewer"), "note": data.get("note") or ""}
+
+
+class CourseItemForm(StyledFormMixin, forms.Form):
+    """A form about one part of a course: a variant, a module, a lesson, a quiz, a question, a
+    run, or the confirmation of a removal.
+
+    A new part (the default) may be a major change of a published course, so the form asks
+    for the methodologist (``with_reviewer``) unless the part is never reviewed
+    (``reviewed = False``). ``new=False`` edits a part: the fields only a new part has
+    (``new_only``) are dropped, and the methodologist is asked for only where an edit is a
+    major change too (``major_edit``). ``initial_for(part)`` starts an edit from the part's
+    ``edited`` attributes; ``arguments()`` is what the form's service is called with.
+    """
+
+    new_only: ClassVar[tuple[str, ...]] = ()
+    edited: ClassVar[tuple[str, ...]] = ()
+    reviewed: ClassVar[bool] = True
+    major_edit: ClassVar[bool] = False
+
+    def __init__(self, *args: Any, course: Course, new: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.course = course
+        if not new:
+            for name in self.new_only:
+                del self.fields[name]
+        if self.reviewed and (new or self.major_edit):
+            with_reviewer(self, course)
+
+    @classmethod
+    def initial_for(cls, part: Any) -> dict[str, Any]:
+        """The form's initial values to edit ``part``."""
+        return {name: getattr(part, name) for name in cls.edited}
+
+    def values(self) -> dict[str, Any]:
+        """The form's own fields as its service's keyword arguments."""
+        return {}
+
+    def arguments(self) -> dict[str, Any]:
+        return {**self.values(), **review_arguments(self)}
+
+    def _cleaned(self, *names: str) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in names if name in self.fields}
+
+
 class CourseForm(StyledFormMixin, forms.Form):
     """The course's settings; on creation also the owner and the first variant's texts."""
 
-    owner: forms.ModelChoiceField = forms.ModelChoiceField(
+    owner: forms.ModelChoiceField[Institution] = forms.ModelChoiceField(
         label=_("Owner institution"), queryset=Institution.objects.none()
     )
-    co_authors: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    co_authors: forms.ModelMultipleChoiceField[Institution] = forms.ModelMultipleChoiceField(
         label=_("Co-authoring institutions"),
         queryset=Institution.objects.order_by("name_en"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
-    discipline: forms.ModelChoiceField = forms.ModelChoiceField(
+    discipline: forms.ModelChoiceField[Discipline] = forms.ModelChoiceField(
         label=_("Discipline"), queryset=Discipline.objects.all()
     )
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
@@ -109,7 +160,10 @@ class CourseForm(StyledFormMixin, forms.Form):
             ).order_by("name_en")
 
 
-class VariantForm(StyledFormMixin, forms.Form):
+class VariantForm(CourseItemForm):
+    new_only = ("language",)
+    edited = ("title", "summary", "description", "translation_status")
+
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
     title = forms.CharField(label=_("Title"), max_length=300)
     summary = forms.CharField(label=_("Summary"), max_length=500, required=False)
@@ -123,39 +177,38 @@ class VariantForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, course: Course, new: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, course=course, new=new, **kwargs)
         if new:
             have = {v.language for v in course.variants.all()}
             self.fields["language"].choices = [  # type: ignore[attr-defined]
                 (code, name) for code, name in LANGUAGE_CHOICES if code not in have
             ]
-            with_reviewer(self, course)
-        else:
-            del self.fields["language"]
+
+    def values(self) -> dict[str, Any]:
+        return self._cleaned("language", "title", "summary", "description", "translation_status")
 
 
-class ModuleForm(StyledFormMixin, forms.Form):
+class ModuleForm(CourseItemForm):
+    edited = ("title",)
+
     title = forms.CharField(label=_("Module title"), max_length=300)
 
-    def __init__(self, *args: Any, course: Course, new: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if new:
-            with_reviewer(self, course)
+    def values(self) -> dict[str, Any]:
+        return self._cleaned("title")
 
 
-class DeleteForm(StyledFormMixin, forms.Form):
+class DeleteForm(CourseItemForm):
     """Confirms a removal; a published course also needs the methodologist."""
-
-    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        with_reviewer(self, course)
 
 
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 
 
-class LessonForm(StyledFormMixin, forms.Form):
+class LessonForm(CourseItemForm):
+    new_only = ("kind",)
+    edited = ("title", "body", "video_url", "link_url", "required")
+
     kind = forms.ChoiceField(label=_("Kind"), choices=LessonKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     body = forms.CharField(
@@ -179,31 +232,40 @@ class LessonForm(StyledFormMixin, forms.Form):
     )
     required = forms.BooleanField(label=_("Required for completion"), required=False, initial=True)
 
-    def __init__(self, *args: Any, course: Course, new: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if new:
-            with_reviewer(self, course)
-        else:
-            del self.fields["kind"]
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        lesson = LessonData(
+            title=data["title"],
+            body=data["body"],
+            video_url=data["video_url"],
+            link_url=data["link_url"],
+            upload=self.files.get("file"),
+            required=data["required"],
+        )
+        return {**self._cleaned("kind"), "data": lesson}
 
 
-class QuizForm(StyledFormMixin, forms.Form):
+class QuizForm(CourseItemForm):
+    edited = ("passing_score", "max_attempts")
+    major_edit = True
+
     passing_score = forms.IntegerField(label=_("Passing score, %"), min_value=1, max_value=100)
     max_attempts = forms.IntegerField(label=_("Attempts allowed"), min_value=1, max_value=100)
 
-    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        with_reviewer(self, course)
+    def values(self) -> dict[str, Any]:
+        return self._cleaned("passing_score", "max_attempts")
 
 
-class QuestionForm(StyledFormMixin, forms.Form):
+class QuestionForm(CourseItemForm):
     """A question and up to MAX_CHOICES answer choices (blank ones are skipped)."""
+
+    major_edit = True  # changing the answers changes what learners are scored on
 
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
     multiple = forms.BooleanField(label=_("Several answers may be right"), required=False)
 
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, course=course, **kwargs)
         for number in range(1, MAX_CHOICES + 1):
             self.fields[f"choice_{number}"] = forms.CharField(
                 label=_("Answer %(number)s") % {"number": number},
@@ -217,7 +279,6 @@ class QuestionForm(StyledFormMixin, forms.Form):
         for number in range(1, MAX_CHOICES + 1):
             self.fields[f"choice_{number}"].widget.attrs["class"] = "form-control"
             self.fields[f"correct_{number}"].widget.attrs["class"] = "form-check-input"
-        with_reviewer(self, course)
 
     def choice_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"choice_{n}"], self[f"correct_{n}"]) for n in range(1, MAX_CHOICES + 1)]
@@ -229,8 +290,11 @@ class QuestionForm(StyledFormMixin, forms.Form):
             for n in range(1, MAX_CHOICES + 1)
         ]
 
-    @staticmethod
-    def initial_for(question: Any) -> dict[str, Any]:
+    def values(self) -> dict[str, Any]:
+        return {**self._cleaned("text", "multiple"), "choices": self.choices()}
+
+    @classmethod
+    def initial_for(cls, question: Any) -> dict[str, Any]:
         initial: dict[str, Any] = {"text": question.text, "multiple": question.multiple}
         for number, choice in enumerate(question.choices.all(), start=1):
             initial[f"choice_{number}"] = choice.text
@@ -238,7 +302,17 @@ class QuestionForm(StyledFormMixin, forms.Form):
         return initial
 
 
-class RunForm(StyledFormMixin, forms.Form):
+class RunForm(CourseItemForm):
+    reviewed = False  # a run is not a change of the course's content
+    edited = (
+        "starts_on",
+        "ends_on",
+        "enrolment_opens_on",
+        "enrolment_closes_on",
+        "pacing",
+        "capacity",
+    )
+
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DATE)
     enrolment_opens_on = forms.DateField(label=_("Enrolment opens on"), widget=DATE)
@@ -249,6 +323,18 @@ class RunForm(StyledFormMixin, forms.Form):
     capacity = forms.IntegerField(
         label=_("Capacity"), required=False, min_value=1, help_text=_("Leave empty for no limit.")
     )
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        run = RunData(
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            enrolment_opens_on=data["enrolment_opens_on"],
+            enrolment_closes_on=data["enrolment_closes_on"],
+            pacing=data["pacing"],
+            capacity=data["capacity"],
+        )
+        return {"data": run}
 
 
 class SubmitForm(StyledFormMixin, forms.Form):

@@ -436,3 +436,167 @@ def test_admin_lists_courses_read_only_and_rubric(school):
     assert client.get("/admin/courses/course/add/").status_code == 403
     assert client.get("/admin/courses/rubriccriterion/").status_code == 200
     assert client.get("/admin/courses/review/").status_code == 200
+
+
+def _said(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_every_part_says_what_it_did_and_comes_back_where_it_belongs(school, author):
+    """The parts' views are built from one table per kind: each still answers with its own
+    message and comes back to its own place in the workspace (or the quiz page)."""
+    course = draft(school)
+    client = login(author)
+    workspace = f"/courses/authoring/{course.pk}/"
+    content = f"{workspace}?variant=en#content"
+    module = Module.objects.get(variant__course=course)
+    text = Lesson.objects.get(module=module, kind="text")
+    quiz_lesson = Lesson.objects.get(module=module, kind="quiz")
+    quiz_page = f"{workspace}lessons/{quiz_lesson.pk}/quiz/"
+    question = Question.objects.get(quiz__lesson=quiz_lesson)
+    run = Run.objects.get(course=course)
+    today = timezone.localdate()
+    run_data = {
+        "starts_on": (today + timedelta(days=5)).isoformat(),
+        "enrolment_opens_on": today.isoformat(),
+        "pacing": "scheduled",
+    }
+    steps = [
+        (
+            "variant_add",
+            [course.pk],
+            {
+                "variant-language": "ru",
+                "variant-title": "Т",
+                "variant-translation_status": "in_progress",
+            },
+            f"{workspace}#variants",
+            "The Русский variant is added.",
+        ),
+        (
+            "variant_edit",
+            [course.pk, course.variants.get(language="en").pk],
+            {"title": "T", "translation_status": "original"},
+            f"{workspace}#variants",
+            "The variant is saved.",
+        ),
+        (
+            "module_add",
+            [course.pk],
+            {"language": "en", "module-title": "Module 2"},
+            content,
+            "The module is added.",
+        ),
+        ("module_edit", [course.pk, module.pk], {"title": "M"}, content, "The module is saved."),
+        (
+            "module_move",
+            [course.pk, module.pk],
+            {"direction": "down"},
+            content,
+            "The module is moved.",
+        ),
+        (
+            "lesson_add",
+            [course.pk, module.pk],
+            {"kind": "quiz", "title": "Q2"},
+            None,  # a new quiz lesson goes on to its questions
+            "The lesson is added.",
+        ),
+        (
+            "lesson_edit",
+            [course.pk, text.pk],
+            {"title": "L", "body": "<p>B</p>"},
+            content,
+            "The lesson is saved.",
+        ),
+        ("lesson_move", [course.pk, text.pk], {"direction": "up"}, content, "The lesson is moved."),
+        (
+            "question_add",
+            [course.pk, quiz_lesson.pk],
+            {"text": "Q?", "choice_1": "a", "correct_1": "on", "choice_2": "b"},
+            quiz_page,
+            "The question is added.",
+        ),
+        (
+            "question_edit",
+            [course.pk, question.pk],
+            {"text": "Q!", "choice_1": "a", "correct_1": "on", "choice_2": "b"},
+            quiz_page,
+            "The question is saved.",
+        ),
+        ("question_delete", [course.pk, question.pk], {}, quiz_page, "The question is removed."),
+        (
+            "run_add",
+            [course.pk],
+            {f"run-{k}": v for k, v in run_data.items()},
+            f"{workspace}#runs",
+            "The run is added.",
+        ),
+        ("run_edit", [course.pk, run.pk], run_data, f"{workspace}#runs", "The run is saved."),
+        ("run_delete", [course.pk, run.pk], {}, f"{workspace}#runs", "The run is deleted."),
+        ("lesson_delete", [course.pk, text.pk], {}, content, "The lesson is removed."),
+        (
+            "module_delete",
+            [course.pk, module.pk],
+            {},
+            content,
+            "The module and its lessons are removed.",
+        ),
+    ]
+    for name, args, data, location, message in steps:
+        response = client.post(reverse(f"courses:{name}", args=args), data)
+        assert response.status_code == 302, name
+        if location is None:
+            location = f"{workspace}lessons/{Lesson.objects.get(title='Q2').pk}/quiz/"
+        assert response["Location"] == location, name
+        assert _said(client.get(location)) == [message], name
+
+
+def test_refusals_and_bad_input_come_back_as_messages_or_on_the_page(school, author):
+    course = draft(school)
+    client = login(author)
+    module = Module.objects.get(variant__course=course)
+    response = client.post(
+        reverse("courses:module_move", args=[course.pk, module.pk]),
+        {"direction": "sideways"},
+        follow=True,
+    )
+    assert _said(response) == [
+        "Direction: Select a valid choice. sideways is not one of the available choices."
+    ]
+    response = client.post(
+        reverse("courses:variant_add", args=[course.pk]),
+        {
+            "variant-language": "en",
+            "variant-title": "T",
+            "variant-translation_status": "in_progress",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[0][0] == f"/courses/authoring/{course.pk}/#variants"
+    assert [m.split(":")[0] for m in _said(response)] == ["Language"]
+    page = client.get(reverse("courses:lesson_edit", args=[course.pk, module.lessons.first().pk]))
+    assert page.context["title"] == "Text lesson" and page.context["multipart"]
+    assert "kind" not in page.context["form"].fields
+
+
+def test_a_published_course_asks_for_the_methodologist_to_remove_a_part(
+    school, author, methodologist
+):
+    course = testing.course(owner=school)
+    client = login(author)
+    module = Module.objects.get(variant__course=course)
+    url = reverse("courses:module_delete", args=[course.pk, module.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "reviewer" in page.context["form"].fields
+    assert page.context["danger"] and page.context["title"] == "Remove the module “Module 1”?"
+    response = client.post(url, {})
+    assert response.status_code == 200 and "reviewer" in response.context["form"].errors
+    assert Module.objects.filter(pk=module.pk).exists()
+    response = client.post(url, {"reviewer": methodologist.pk, "note": "Shorter"})
+    assert response.status_code == 302
+    assert not Module.objects.filter(pk=module.pk).exists()
+    assert Course.objects.get(pk=course.pk).status == CourseStatus.IN_REVIEW
+    assert (
+        client.get(reverse("courses:module_edit", args=[course.pk, module.pk])).status_code == 404
+    )

@@ -3,29 +3,35 @@
 The workspace (``courses:edit``) shows every part of a course; each part is changed by a
 small form that posts to its own URL and comes back to the workspace with a message, or, for
 the longer forms (a lesson, a question, a variant, a run), a page of its own.
+
+The parts (variants, modules, lessons, questions, runs) share their views: each kind is one
+``Part`` below (its loader, form, services, messages and the page its changes return to), and
+``add_view``, ``edit_view``, ``remove_view`` and ``move_view`` build a kind's views from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consilium.accounts.http import AuthedRequest
 from consilium.core.access import Loaded, requires
-from consilium.core.forms import apply_errors
 from consilium.core.html import video_embed
+from consilium.core.viewkit import Done, action, form_page, posted, posted_files, save_form
 from consilium.courses import review
 from consilium.courses.forms.authoring import (
     CourseForm,
+    CourseItemForm,
     DeleteForm,
     LessonForm,
     ModuleForm,
@@ -35,6 +41,7 @@ from consilium.courses.forms.authoring import (
     RunForm,
     SubmitForm,
     VariantForm,
+    review_arguments,
 )
 from consilium.courses.models import (
     Course,
@@ -52,14 +59,10 @@ from consilium.courses.selectors import authoring as selectors
 from consilium.courses.services import authoring as services
 from consilium.courses.services import reviewing
 
+FORM = "courses/authoring/form.html"
+QUESTION = "courses/authoring/question.html"
 
-def _data(request: HttpRequest) -> Any:
-    """The posted data, or None on a GET (an empty POST still binds the form)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _files(request: HttpRequest) -> Any:
-    return request.FILES if request.method == "POST" else None
+View = Callable[..., HttpResponse]
 
 
 # --- loaders (each gives the course the permission is checked against) -------------------
@@ -107,24 +110,38 @@ _question = _load(
 _run = _load(Run, "course_id", "run")
 
 
+def _variant_of(request: HttpRequest, course: Course) -> CourseVariant:
+    language = request.POST.get("language") or request.GET.get("variant") or ""
+    variant = next((v for v in course.variants.all() if v.language == language), None)
+    if variant is None:
+        raise Http404
+    return variant
+
+
+def _quiz_of(lesson: Lesson) -> Quiz:
+    quiz = Quiz.objects.select_related("lesson").filter(lesson=lesson).first()
+    if quiz is None:
+        raise Http404
+    return quiz
+
+
+# --- where pages go back to --------------------------------------------------------------
+
+
 def _edit_url(course: Course, anchor: str = "") -> str:
     url = reverse("courses:edit", args=[course.pk])
     return f"{url}#{anchor}" if anchor else url
 
 
-def _reviewer(form: Any) -> dict[str, Any]:
-    data = form.cleaned_data
-    return {"reviewer": data.get("reviewer"), "note": data.get("note") or ""}
+def _content_url(course: Course, variant: CourseVariant) -> str:
+    return reverse("courses:edit", args=[course.pk]) + f"?variant={variant.language}#content"
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
+def _quiz_url(course: Course, lesson_id: int) -> str:
+    return reverse("courses:quiz_edit", args=[course.pk, lesson_id])
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}".strip(": "))
+# --- my courses and creating one ---------------------------------------------------------
 
 
 def _settings(data: dict[str, Any]) -> services.Settings:
@@ -139,26 +156,13 @@ def _settings(data: dict[str, Any]) -> services.Settings:
     )
 
 
-def _form_page(
-    request: HttpRequest, course: Course, form: Any, title: str, **extra: Any
-) -> HttpResponse:
-    return render(
-        request,
-        "courses/authoring/form.html",
-        {"course": course, "form": form, "title": title, **extra},
-    )
-
-
-# --- my courses and creating one ---------------------------------------------------------
-
-
 @requires(Perm.COURSE_CREATE)
 def authored(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     rows = selectors.authored_courses(request.user, status=status)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     for course in page.object_list:
-        course.title = selectors.variant_title(course, request.LANGUAGE_CODE)  # type: ignore[attr-defined]
+        course.title = selectors.variant_title(course, request.LANGUAGE_CODE)
     return render(
         request,
         "courses/authoring/authored.html",
@@ -172,25 +176,21 @@ def authored(request: AuthedRequest) -> HttpResponse:
 
 @requires(Perm.COURSE_CREATE)
 def create(request: AuthedRequest) -> HttpResponse:
-    form = CourseForm(_data(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            course = services.course_create(
-                by=request.user,
-                owner=data["owner"],
-                settings_=_settings(data),
-                language=data["language"],
-                title=data["title"],
-                summary=data["summary"],
-                description=data["description"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The course is created as a draft. Add its content next."))
-            return redirect(_edit_url(course))
-    return render(request, "courses/authoring/create.html", {"form": form})
+    def save(data: dict[str, Any]) -> Done:
+        course = services.course_create(
+            by=request.user,
+            owner=data["owner"],
+            settings_=_settings(data),
+            language=data["language"],
+            title=data["title"],
+            summary=data["summary"],
+            description=data["description"],
+        )
+        message = _("The course is created as a draft. Add its content next.")
+        return Done(message, to=_edit_url(course))
+
+    form = CourseForm(posted(request), user=request.user)
+    return form_page(request, form, save, template="courses/authoring/create.html")
 
 
 # --- the workspace -----------------------------------------------------------------------
@@ -218,7 +218,7 @@ def _workspace(request: HttpRequest, course: Course, settings_form: CourseForm) 
         "settings_form": settings_form,
         "variant_form": VariantForm(course=course, prefix="variant"),
         "module_form": ModuleForm(course=course, prefix="module"),
-        "run_form": RunForm(prefix="run"),
+        "run_form": RunForm(course=course, prefix="run"),
         "submit_form": SubmitForm(course=course),
         "delete_form": DeleteForm(course=course),
         "can_submit": CourseStatus.IN_REVIEW in review.allowed(course.status)
@@ -244,357 +244,422 @@ def _settings_initial(course: Course) -> dict[str, Any]:
     }
 
 
+def _with_revision(data: QueryDict, revision: int) -> QueryDict:
+    copy = data.copy()
+    copy["revision"] = str(revision)
+    return copy
+
+
 @requires(Perm.COURSE_AUTHOR, course=_course)
 def edit(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
     """The course workspace; a POST saves the settings (optimistic: ``revision``)."""
     form = CourseForm(
-        _data(request), user=request.user, course=course, initial=_settings_initial(course)
+        posted(request), user=request.user, course=course, initial=_settings_initial(course)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> str:
         try:
             services.course_update(
                 course=course,
                 by=request.user,
                 expected_revision=data.get("revision") or 0,
                 settings_=_settings(data),
-                **_reviewer(form),
+                **review_arguments(form),
             )
         except services.ConflictError:
-            form.add_error(
-                None,
+            # The input stays on the page, now based on the revision saved meanwhile.
+            form.data = _with_revision(request.POST, Course.objects.get(pk=course.pk).revision)
+            raise ValidationError(
                 _(
                     "Someone else saved this course's settings while you were editing. Your "
                     "changes are below, not saved: check them against the current settings, "
                     "then save again."
-                ),
-            )
-            fresh = Course.objects.get(pk=course.pk)
-            data_copy = request.POST.copy()
-            data_copy["revision"] = str(fresh.revision)
-            form.data = data_copy
-        except ValidationError as exc:
-            apply_errors(form, exc)
+                )
+            ) from None
+        return _("The course's settings are saved.")
+
+    saved = save_form(request, form, save, to=_edit_url(course))
+    return saved if saved is not None else _workspace(request, course, form)
+
+
+# --- the parts of a course: one table per kind, four views for every kind ------------------
+
+P = TypeVar("P", bound=models.Model)
+
+
+def _no_initial(request: HttpRequest) -> dict[str, Any]:
+    return {}
+
+
+def _back_there(course: Course, row: Any) -> str | None:
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Add(Generic[P]):
+    """Adding a part: ``service(<under>=parent, by=..., **form.arguments())``.
+
+    ``load`` is the route's loader; ``parent`` finds the parent from the request, the course
+    and what the loader handed over. Without ``page`` the form is a small one on the
+    workspace (its fields prefixed with the part's name); with it, a page of its own whose
+    context ``page`` gives from the parent. ``then`` may send the author elsewhere than the
+    part's ``back`` page once it is added.
+    """
+
+    service: Callable[..., P]
+    under: str
+    parent: Callable[[HttpRequest, Course, dict[str, Any]], Any]
+    said: Callable[[P], str]
+    load: Callable[..., Any] = _course
+    page: Callable[[Any], dict[str, Any]] | None = None
+    initial: Callable[[HttpRequest], dict[str, Any]] = _no_initial
+    then: Callable[[Course, P], str | None] = _back_there
+
+
+@dataclass(frozen=True, kw_only=True)
+class Edit(Generic[P]):
+    """Editing a part on a page of its own: ``service(<name>=part, by=..., **form.arguments())``;
+    ``page`` gives the page's context besides the course and the form (its title)."""
+
+    service: Callable[..., object]
+    said: Callable[[P], str]
+    page: Callable[[P], dict[str, Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Remove(Generic[P]):
+    """Removing a part. With ``confirm`` (the page's question) a page asks first, and may ask
+    for the methodologist; without it a button removes the part at once."""
+
+    service: Callable[..., object]
+    said: Callable[[P], str]
+    confirm: Callable[[P], str] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Move(Generic[P]):
+    """Moving a part up or down among its siblings (``direction``)."""
+
+    service: Callable[..., object]
+    said: Callable[[P], str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Part(Generic[P]):
+    """One kind of a course's parts and how its pages treat it.
+
+    Its views get it as the keyword argument ``name`` (the services take it by the same
+    name) beside its ``course``. Each page comes back to ``back(course, parent)``, the parent
+    being ``parent_of(course, part)`` (or, when adding, the parent it is added under).
+    """
+
+    name: str
+    load: Callable[..., Loaded]
+    form: type[CourseItemForm]
+    parent_of: Callable[[Course, P], Any]
+    back: Callable[[Course, Any], str]
+    add: Add[P]
+    edit: Edit[P]
+    template: str = FORM
+    remove: Remove[P] | None = None
+    move: Move[P] | None = None
+
+    def back_of(self, course: Course, row: P) -> str:
+        return self.back(course, self.parent_of(course, row))
+
+
+def _guarded(part: Part[Any], verb: str, load: Callable[..., Any], view: View, post: bool) -> View:
+    """The view with its name (``<part>_<verb>``), its permission and, for the small forms
+    posted from another page, POST only."""
+    view.__name__ = view.__qualname__ = f"{part.name}_{verb}"
+    guarded = requires(Perm.COURSE_AUTHOR, course=load)(view)
+    return require_POST(guarded) if post else guarded
+
+
+def add_view(part: Part[P]) -> View:
+    add = part.add
+
+    def view(request: AuthedRequest, pk: int, *, course: Course, **loaded: Any) -> HttpResponse:
+        parent = add.parent(request, course, loaded)
+        if add.page is None:
+            form = part.form(request.POST, course=course, prefix=part.name)
         else:
-            messages.success(request, _("The course's settings are saved."))
-            return redirect(_edit_url(course))
-    return _workspace(request, course, form)
+            form = part.form(
+                posted(request), posted_files(request), course=course, initial=add.initial(request)
+            )
+
+        def run(data: dict[str, Any]) -> Done:
+            row = add.service(**{add.under: parent}, by=request.user, **form.arguments())
+            return Done(add.said(row), to=add.then(course, row))
+
+        back = part.back(course, parent)
+        if add.page is None:
+            return action(request, form, run, to=back)
+        page = add.page
+        return form_page(
+            request,
+            form,
+            run,
+            to=back,
+            template=part.template,
+            context=lambda: {"course": course, **page(parent)},
+        )
+
+    return _guarded(part, "add", add.load, view, post=add.page is None)
 
 
-def _act(
-    request: HttpRequest, course: Course, form: Any, act: Callable[[], str], anchor: str
-) -> HttpResponse:
-    if form.is_valid():
-        try:
-            messages.success(request, act())
-        except ValidationError as exc:
-            _refused(request, exc)
-    else:
-        _form_errors(request, form)
-    return redirect(_edit_url(course, anchor))
+def edit_view(part: Part[P]) -> View:
+    edit = part.edit
 
-
-# --- variants ----------------------------------------------------------------------------
-
-
-@require_POST
-@requires(Perm.COURSE_AUTHOR, course=_course)
-def variant_add(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
-    form = VariantForm(request.POST, course=course, prefix="variant")
-
-    def act() -> str:
-        data = form.cleaned_data
-        variant = services.variant_add(
+    def view(
+        request: AuthedRequest, pk: int, item: int, *, course: Course, **loaded: Any
+    ) -> HttpResponse:
+        row = loaded[part.name]
+        form = part.form(
+            posted(request),
+            posted_files(request),
             course=course,
-            by=request.user,
-            language=data["language"],
-            title=data["title"],
-            summary=data["summary"],
-            description=data["description"],
-            translation_status=data["translation_status"],
-            **_reviewer(form),
+            new=False,
+            initial=part.form.initial_for(row),
         )
-        return _("The %(language)s variant is added.") % {
-            "language": variant.get_language_display()
-        }
 
-    return _act(request, course, form, act, "variants")
+        def save(data: dict[str, Any]) -> str:
+            edit.service(**{part.name: row}, by=request.user, **form.arguments())
+            return edit.said(row)
+
+        return form_page(
+            request,
+            form,
+            save,
+            to=part.back_of(course, row),
+            template=part.template,
+            context=lambda: {"course": course, **edit.page(row)},
+        )
+
+    return _guarded(part, "edit", part.load, view, post=False)
 
 
-@requires(Perm.COURSE_AUTHOR, course=_variant)
-def variant_edit(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, variant: CourseVariant
-) -> HttpResponse:
-    form = VariantForm(
-        _data(request),
-        course=course,
-        new=False,
-        initial={
-            "title": variant.title,
-            "summary": variant.summary,
-            "description": variant.description,
-            "translation_status": variant.translation_status,
+def remove_view(part: Part[P]) -> View:
+    remove = part.remove
+    assert remove is not None, f"{part.name} cannot be removed"
+
+    def view(
+        request: AuthedRequest, pk: int, item: int, *, course: Course, **loaded: Any
+    ) -> HttpResponse:
+        row = loaded[part.name]
+
+        def removed(arguments: dict[str, Any]) -> str:
+            remove.service(**{part.name: row}, by=request.user, **arguments)
+            return remove.said(row)
+
+        back = part.back_of(course, row)
+        if remove.confirm is None:
+            return action(request, None, lambda data: removed({}), to=back)
+        form = DeleteForm(posted(request), course=course)
+        return form_page(
+            request,
+            form,
+            lambda data: removed(form.arguments()),
+            to=back,
+            template=FORM,
+            context={"course": course, "title": remove.confirm(row), "danger": True},
+        )
+
+    return _guarded(part, "delete", part.load, view, post=remove.confirm is None)
+
+
+def move_view(part: Part[P]) -> View:
+    move = part.move
+    assert move is not None, f"{part.name} cannot be moved"
+
+    def view(
+        request: AuthedRequest, pk: int, item: int, *, course: Course, **loaded: Any
+    ) -> HttpResponse:
+        row = loaded[part.name]
+
+        def run(data: dict[str, Any]) -> str:
+            move.service(**{part.name: row}, by=request.user, direction=data["direction"])
+            return move.said(row)
+
+        return action(request, MoveForm(request.POST), run, to=part.back_of(course, row))
+
+    return _guarded(part, "move", part.load, view, post=True)
+
+
+def _the_course(request: HttpRequest, course: Course, loaded: dict[str, Any]) -> Course:
+    return course
+
+
+VARIANT: Part[CourseVariant] = Part(
+    name="variant",
+    load=_variant,
+    form=VariantForm,
+    parent_of=lambda course, variant: course,
+    back=lambda course, _parent: _edit_url(course, "variants"),
+    add=Add(
+        service=services.variant_add,
+        under="course",
+        parent=_the_course,
+        said=lambda variant: (
+            _("The %(language)s variant is added.") % {"language": variant.get_language_display()}
+        ),
+    ),
+    edit=Edit(
+        service=services.variant_update,
+        said=lambda variant: _("The variant is saved."),
+        page=lambda variant: {
+            "title": _("%(language)s variant") % {"language": variant.get_language_display()}
         },
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.variant_update(
-                variant=variant,
-                by=request.user,
-                title=data["title"],
-                summary=data["summary"],
-                description=data["description"],
-                translation_status=data["translation_status"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The variant is saved."))
-            return redirect(_edit_url(course, "variants"))
-    return _form_page(
-        request,
-        course,
-        form,
-        _("%(language)s variant") % {"language": variant.get_language_display()},
-    )
+    ),
+)
+
+MODULE: Part[Module] = Part(
+    name="module",
+    load=_module,
+    form=ModuleForm,
+    parent_of=lambda course, module: module.variant,
+    back=_content_url,
+    add=Add(
+        service=services.module_add,
+        under="variant",
+        parent=lambda request, course, loaded: _variant_of(request, course),
+        said=lambda module: _("The module is added."),
+    ),
+    edit=Edit(
+        service=services.module_update,
+        said=lambda module: _("The module is saved."),
+        page=lambda module: {"title": _("Module")},
+    ),
+    remove=Remove(
+        service=services.module_delete,
+        said=lambda module: _("The module and its lessons are removed."),
+        confirm=lambda module: _("Remove the module “%(title)s”?") % {"title": module.title},
+    ),
+    move=Move(service=services.module_move, said=lambda module: _("The module is moved.")),
+)
 
 
-# --- modules -----------------------------------------------------------------------------
-
-
-def _variant_of(request: HttpRequest, course: Course) -> CourseVariant:
-    language = request.POST.get("language") or request.GET.get("variant") or ""
-    variant = next((v for v in course.variants.all() if v.language == language), None)
-    if variant is None:
-        raise Http404
-    return variant
-
-
-@require_POST
-@requires(Perm.COURSE_AUTHOR, course=_course)
-def module_add(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
-    variant = _variant_of(request, course)
-    form = ModuleForm(request.POST, course=course, prefix="module")
-
-    def act() -> str:
-        services.module_add(
-            variant=variant,
-            by=request.user,
-            title=form.cleaned_data["title"],
-            **_reviewer(form),
-        )
-        return _("The module is added.")
-
-    response = _act(request, course, form, act, "content")
-    response["Location"] = (
-        reverse("courses:edit", args=[pk]) + f"?variant={variant.language}#content"
-    )
-    return response
-
-
-@requires(Perm.COURSE_AUTHOR, course=_module)
-def module_edit(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, module: Module
-) -> HttpResponse:
-    form = ModuleForm(_data(request), course=course, new=False, initial={"title": module.title})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.module_update(
-                module=module,
-                by=request.user,
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The module is saved."))
-            return redirect(_content_url(course, module.variant))
-    return _form_page(request, course, form, _("Module"))
-
-
-def _content_url(course: Course, variant: CourseVariant) -> str:
-    return reverse("courses:edit", args=[course.pk]) + f"?variant={variant.language}#content"
-
-
-@requires(Perm.COURSE_AUTHOR, course=_module)
-def module_delete(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, module: Module
-) -> HttpResponse:
-    form = DeleteForm(_data(request), course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.module_delete(
-                module=module,
-                by=request.user,
-                **_reviewer(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The module and its lessons are removed."))
-            return redirect(_content_url(course, module.variant))
-    return _form_page(
-        request,
-        course,
-        form,
-        _("Remove the module “%(title)s”?") % {"title": module.title},
-        danger=True,
-    )
-
-
-@require_POST
-@requires(Perm.COURSE_AUTHOR, course=_module)
-def module_move(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, module: Module
-) -> HttpResponse:
-    form = MoveForm(request.POST)
-
-    def act() -> str:
-        services.module_move(
-            module=module,
-            by=request.user,
-            direction=form.cleaned_data["direction"],
-        )
-        return _("The module is moved.")
-
-    _act(request, course, form, act, "content")
-    return redirect(_content_url(course, module.variant))
-
-
-# --- lessons -----------------------------------------------------------------------------
-
-
-def _lesson_data(form: Any, request: HttpRequest) -> services.LessonData:
-    data = form.cleaned_data
-    return services.LessonData(
-        title=data["title"],
-        body=data["body"],
-        video_url=data["video_url"],
-        link_url=data["link_url"],
-        upload=request.FILES.get("file"),
-        required=data["required"],
-    )
-
-
-@requires(Perm.COURSE_AUTHOR, course=_module)
-def lesson_add(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, module: Module
-) -> HttpResponse:
+def _lesson_kind(request: HttpRequest) -> dict[str, Any]:
     kind = request.GET.get("kind", LessonKind.TEXT)
-    form = LessonForm(
-        _data(request),
-        _files(request),
-        course=course,
-        initial={"kind": kind if kind in LessonKind.values else LessonKind.TEXT},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            lesson = services.lesson_add(
-                module=module,
-                by=request.user,
-                kind=form.cleaned_data["kind"],
-                data=_lesson_data(form, request),
-                **_reviewer(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The lesson is added."))
-            if lesson.kind == LessonKind.QUIZ:
-                return redirect("courses:quiz_edit", pk=course.pk, item=lesson.pk)
-            return redirect(_content_url(course, module.variant))
-    return _form_page(
-        request,
-        course,
-        form,
-        _("A new lesson in “%(module)s”") % {"module": module.title},
-        multipart=True,
-    )
+    return {"kind": kind if kind in LessonKind.values else LessonKind.TEXT}
 
 
-@requires(Perm.COURSE_AUTHOR, course=_lesson)
-def lesson_edit(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
-) -> HttpResponse:
-    form = LessonForm(
-        _data(request),
-        _files(request),
-        course=course,
-        new=False,
-        initial={
-            "title": lesson.title,
-            "body": lesson.body,
-            "video_url": lesson.video_url,
-            "link_url": lesson.link_url,
-            "required": lesson.required,
+LESSON: Part[Lesson] = Part(
+    name="lesson",
+    load=_lesson,
+    form=LessonForm,
+    parent_of=lambda course, lesson: lesson.module,
+    back=lambda course, module: _content_url(course, module.variant),
+    add=Add(
+        service=services.lesson_add,
+        under="module",
+        load=_module,
+        parent=lambda request, course, loaded: loaded["module"],
+        said=lambda lesson: _("The lesson is added."),
+        page=lambda module: {
+            "title": _("A new lesson in “%(module)s”") % {"module": module.title},
+            "multipart": True,
         },
+        initial=_lesson_kind,
+        then=lambda course, lesson: (
+            _quiz_url(course, lesson.pk) if lesson.kind == LessonKind.QUIZ else None
+        ),
+    ),
+    edit=Edit(
+        service=services.lesson_update,
+        said=lambda lesson: _("The lesson is saved."),
+        page=lambda lesson: {
+            "title": _("%(kind)s lesson") % {"kind": lesson.get_kind_display()},
+            "multipart": True,
+            "lesson": lesson,
+        },
+    ),
+    remove=Remove(
+        service=services.lesson_delete,
+        said=lambda lesson: _("The lesson is removed."),
+        confirm=lambda lesson: _("Remove the lesson “%(title)s”?") % {"title": lesson.title},
+    ),
+    move=Move(service=services.lesson_move, said=lambda lesson: _("The lesson is moved.")),
+)
+
+QUESTION_PART: Part[Question] = Part(
+    name="question",
+    load=_question,
+    form=QuestionForm,
+    template=QUESTION,
+    parent_of=lambda course, question: question.quiz,
+    back=lambda course, quiz: _quiz_url(course, quiz.lesson_id),
+    add=Add(
+        service=services.question_add,
+        under="quiz",
+        load=_lesson,
+        parent=lambda request, course, loaded: _quiz_of(loaded["lesson"]),
+        said=lambda question: _("The question is added."),
+        page=lambda quiz: {"lesson": quiz.lesson},
+    ),
+    edit=Edit(
+        service=services.question_update,
+        said=lambda question: _("The question is saved."),
+        page=lambda question: {"lesson": question.quiz.lesson, "question": question},
+    ),
+    remove=Remove(
+        service=services.question_delete,
+        said=lambda question: _("The question is removed."),
+        confirm=lambda question: (
+            _("Remove the question “%(text)s”?") % {"text": question.text[:80]}
+        ),
+    ),
+)
+
+RUN: Part[Run] = Part(
+    name="run",
+    load=_run,
+    form=RunForm,
+    parent_of=lambda course, run: course,
+    back=lambda course, _parent: _edit_url(course, "runs"),
+    add=Add(
+        service=services.run_create,
+        under="course",
+        parent=_the_course,
+        said=lambda run: _("The run is added."),
+    ),
+    edit=Edit(
+        service=services.run_update,
+        said=lambda run: _("The run is saved."),
+        page=lambda run: {"title": _("Run")},
+    ),
+    remove=Remove(service=services.run_delete, said=lambda run: _("The run is deleted.")),
+)
+
+variant_add = add_view(VARIANT)
+variant_edit = edit_view(VARIANT)
+module_add = add_view(MODULE)
+module_edit = edit_view(MODULE)
+module_delete = remove_view(MODULE)
+module_move = move_view(MODULE)
+lesson_add = add_view(LESSON)
+lesson_edit = edit_view(LESSON)
+lesson_delete = remove_view(LESSON)
+lesson_move = move_view(LESSON)
+question_add = add_view(QUESTION_PART)
+question_edit = edit_view(QUESTION_PART)
+question_delete = remove_view(QUESTION_PART)
+run_add = add_view(RUN)
+run_edit = edit_view(RUN)
+run_delete = remove_view(RUN)
+
+
+# --- a lesson as learners see it, and a quiz's settings -----------------------------------
+
+
+def _questions(lesson: Lesson) -> list[Question]:
+    if lesson.kind != LessonKind.QUIZ:
+        return []
+    return list(
+        Question.objects.filter(quiz__lesson=lesson)
+        .prefetch_related("choices")
+        .order_by("position")
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.lesson_update(
-                lesson=lesson,
-                by=request.user,
-                data=_lesson_data(form, request),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The lesson is saved."))
-            return redirect(_content_url(course, lesson.module.variant))
-    return _form_page(
-        request,
-        course,
-        form,
-        _("%(kind)s lesson") % {"kind": lesson.get_kind_display()},
-        multipart=True,
-        lesson=lesson,
-    )
-
-
-@requires(Perm.COURSE_AUTHOR, course=_lesson)
-def lesson_delete(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
-) -> HttpResponse:
-    form = DeleteForm(_data(request), course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.lesson_delete(
-                lesson=lesson,
-                by=request.user,
-                **_reviewer(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The lesson is removed."))
-            return redirect(_content_url(course, lesson.module.variant))
-    return _form_page(
-        request,
-        course,
-        form,
-        _("Remove the lesson “%(title)s”?") % {"title": lesson.title},
-        danger=True,
-    )
-
-
-@require_POST
-@requires(Perm.COURSE_AUTHOR, course=_lesson)
-def lesson_move(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
-) -> HttpResponse:
-    form = MoveForm(request.POST)
-
-    def act() -> str:
-        services.lesson_move(
-            lesson=lesson,
-            by=request.user,
-            direction=form.cleaned_data["direction"],
-        )
-        return _("The lesson is moved.")
-
-    _act(request, course, form, act, "content")
-    return redirect(_content_url(course, lesson.module.variant))
 
 
 @requires(Perm.COURSE_AUTHOR, course=_lesson)
@@ -614,223 +679,32 @@ def lesson_preview(
     )
 
 
-def _questions(lesson: Lesson) -> list[Question]:
-    if lesson.kind != LessonKind.QUIZ:
-        return []
-    return list(
-        Question.objects.filter(quiz__lesson=lesson)
-        .prefetch_related("choices")
-        .order_by("position")
-    )
-
-
-# --- quizzes -----------------------------------------------------------------------------
-
-
-def _quiz_of(lesson: Lesson) -> Quiz:
-    quiz = Quiz.objects.filter(lesson=lesson).first()
-    if quiz is None:
-        raise Http404
-    return quiz
-
-
 @requires(Perm.COURSE_AUTHOR, course=_lesson)
 def quiz_edit(
     request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
 ) -> HttpResponse:
     """The quiz's settings (POST) and its questions, with a form to add one."""
     quiz = _quiz_of(lesson)
-    form = QuizForm(
-        _data(request),
-        course=course,
-        initial={"passing_score": quiz.passing_score, "max_attempts": quiz.max_attempts},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.quiz_update(
-                quiz=quiz,
-                by=request.user,
-                passing_score=form.cleaned_data["passing_score"],
-                max_attempts=form.cleaned_data["max_attempts"],
-                **_reviewer(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The quiz's settings are saved."))
-            return redirect("courses:quiz_edit", pk=pk, item=item)
-    return render(
+    form = QuizForm(posted(request), course=course, initial=QuizForm.initial_for(quiz))
+
+    def save(data: dict[str, Any]) -> str:
+        services.quiz_update(quiz=quiz, by=request.user, **form.arguments())
+        return _("The quiz's settings are saved.")
+
+    return form_page(
         request,
-        "courses/authoring/quiz.html",
-        {
+        form,
+        save,
+        to=_quiz_url(course, lesson.pk),
+        template="courses/authoring/quiz.html",
+        context=lambda: {
             "course": course,
             "lesson": lesson,
             "quiz": quiz,
-            "form": form,
             "questions": _questions(lesson),
             "question_form": QuestionForm(course=course, initial={"correct_1": True}),
         },
     )
-
-
-@requires(Perm.COURSE_AUTHOR, course=_lesson)
-def question_add(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, lesson: Lesson
-) -> HttpResponse:
-    quiz = _quiz_of(lesson)
-    form = QuestionForm(_data(request), course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_add(
-                quiz=quiz,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                multiple=form.cleaned_data["multiple"],
-                choices=form.choices(),
-                **_reviewer(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The question is added."))
-            return redirect("courses:quiz_edit", pk=pk, item=item)
-    return render(
-        request,
-        "courses/authoring/question.html",
-        {"course": course, "lesson": lesson, "form": form},
-    )
-
-
-@requires(Perm.COURSE_AUTHOR, course=_question)
-def question_edit(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, question: Question
-) -> HttpResponse:
-    form = QuestionForm(_data(request), course=course, initial=QuestionForm.initial_for(question))
-    lesson = question.quiz.lesson
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_update(
-                question=question,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                multiple=form.cleaned_data["multiple"],
-                choices=form.choices(),
-                **_reviewer(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The question is saved."))
-            return redirect("courses:quiz_edit", pk=pk, item=lesson.pk)
-    return render(
-        request,
-        "courses/authoring/question.html",
-        {"course": course, "lesson": lesson, "form": form, "question": question},
-    )
-
-
-@requires(Perm.COURSE_AUTHOR, course=_question)
-def question_delete(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, question: Question
-) -> HttpResponse:
-    lesson = question.quiz.lesson
-    form = DeleteForm(_data(request), course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_delete(
-                question=question,
-                by=request.user,
-                **_reviewer(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The question is removed."))
-            return redirect("courses:quiz_edit", pk=pk, item=lesson.pk)
-    return _form_page(
-        request,
-        course,
-        form,
-        _("Remove the question “%(text)s”?") % {"text": question.text[:80]},
-        danger=True,
-    )
-
-
-# --- runs --------------------------------------------------------------------------------
-
-
-def _run_data(data: dict[str, Any]) -> services.RunData:
-    return services.RunData(
-        starts_on=data["starts_on"],
-        ends_on=data["ends_on"],
-        enrolment_opens_on=data["enrolment_opens_on"],
-        enrolment_closes_on=data["enrolment_closes_on"],
-        pacing=data["pacing"],
-        capacity=data["capacity"],
-    )
-
-
-@require_POST
-@requires(Perm.COURSE_AUTHOR, course=_course)
-def run_add(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
-    form = RunForm(request.POST, prefix="run")
-
-    def act() -> str:
-        services.run_create(
-            course=course,
-            by=request.user,
-            data=_run_data(form.cleaned_data),
-        )
-        return _("The run is added.")
-
-    return _act(request, course, form, act, "runs")
-
-
-@requires(Perm.COURSE_AUTHOR, course=_run)
-def run_edit(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, run: Run
-) -> HttpResponse:
-    form = RunForm(
-        _data(request),
-        initial={
-            name: getattr(run, name)
-            for name in (
-                "starts_on",
-                "ends_on",
-                "enrolment_opens_on",
-                "enrolment_closes_on",
-                "pacing",
-                "capacity",
-            )
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.run_update(
-                run=run,
-                by=request.user,
-                data=_run_data(form.cleaned_data),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The run is saved."))
-            return redirect(_edit_url(course, "runs"))
-    return _form_page(request, course, form, _("Run"))
-
-
-@require_POST
-@requires(Perm.COURSE_AUTHOR, course=_run)
-def run_delete(
-    request: AuthedRequest, pk: int, item: int, *, course: Course, run: Run
-) -> HttpResponse:
-    try:
-        services.run_delete(run=run, by=request.user)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The run is deleted."))
-    return redirect(_edit_url(course, "runs"))
 
 
 # --- review steps the authors take -------------------------------------------------------
@@ -839,30 +713,24 @@ def run_delete(
 @require_POST
 @requires(Perm.COURSE_AUTHOR, course=_course)
 def submit(request: AuthedRequest, pk: int, *, course: Course) -> HttpResponse:
-    form = SubmitForm(request.POST, course=course)
-
-    def act() -> str:
+    def run(data: dict[str, Any]) -> str:
         reviewing.review_submit(
-            course=course,
-            reviewer=form.cleaned_data["reviewer"],
-            note=form.cleaned_data["note"],
-            by=request.user,
+            course=course, reviewer=data["reviewer"], note=data["note"], by=request.user
         )
         return _("The course is sent for review. The methodologist is told.")
 
-    return _act(request, course, form, act, "review")
+    form = SubmitForm(request.POST, course=course)
+    return action(request, form, run, to=_edit_url(course, "review"))
 
 
 def _step(
     request: AuthedRequest, course: Course, step: Callable[..., Course], message: str
 ) -> HttpResponse:
-    try:
+    def run(data: dict[str, Any]) -> str:
         step(course=course, by=request.user)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, message)
-    return redirect(_edit_url(course, "review"))
+        return message
+
+    return action(request, None, run, to=_edit_url(course, "review"))
 
 
 @require_POST
