@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from consilium.core.tabular import csv_stream, xlsx_bytes
@@ -42,14 +43,14 @@ def rows(agreements: Iterable[Agreement]) -> Iterator[list[Any]]:
         ]
 
 
-def _chunked(agreements: Any) -> Iterable[Agreement]:
+def _chunked(agreements: QuerySet[Agreement]) -> Iterable[Agreement]:
     # iterator() with a chunk size keeps memory flat and still runs the prefetches per chunk.
     return agreements.iterator(chunk_size=1000)
 
 
-def agreements_csv(agreements: Any) -> Iterator[str]:
+def agreements_csv(agreements: QuerySet[Agreement]) -> Iterator[str]:
     return csv_stream(rows(_chunked(agreements)))
 
 
-def agreements_xlsx(agreements: Any) -> bytes:
+def agreements_xlsx(agreements: QuerySet[Agreement]) -> bytes:
     return xlsx_bytes(rows(_chunked(agreements)), _("Agreements"))

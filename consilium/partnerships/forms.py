@@ -51,10 +51,10 @@ def translations(cleaned: dict[str, Any], base: str) -> dict[str, str]:
 class AgreementEditForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices)
     number = forms.CharField(label=_("Number"), max_length=60, required=False)
-    programme: forms.ModelChoiceField = forms.ModelChoiceField(
+    programme: forms.ModelChoiceField[Programme] = forms.ModelChoiceField(
         label=_("Programme"), required=False, queryset=Programme.objects.order_by("-starts_on")
     )
-    phase: forms.ModelChoiceField = forms.ModelChoiceField(
+    phase: forms.ModelChoiceField[Phase] = forms.ModelChoiceField(
         label=_("Phase"), required=False, queryset=Phase.objects.select_related("programme")
     )
     cooperation = forms.MultipleChoiceField(
@@ -85,7 +85,7 @@ _translated(AgreementEditForm, "title", _("Title"), required_en=True)
 
 
 class PartyForm(StyledFormMixin, forms.Form):
-    institution: forms.ModelChoiceField = forms.ModelChoiceField(
+    institution: forms.ModelChoiceField[Institution] = forms.ModelChoiceField(
         label=_("Institution"),
         queryset=Institution.objects.order_by("name_key"),
     )
@@ -142,7 +142,7 @@ class DocumentForm(StyledFormMixin, forms.Form):
 
 
 class AnalysisForm(StyledFormMixin, forms.Form):
-    area: forms.ModelChoiceField = forms.ModelChoiceField(
+    area: forms.ModelChoiceField[PriorityArea] = forms.ModelChoiceField(
         label=_("Priority area"), queryset=PriorityArea.objects.none()
     )
     situation = forms.CharField(
@@ -156,7 +156,7 @@ class AnalysisForm(StyledFormMixin, forms.Form):
 
 
 class RecommendationForm(StyledFormMixin, forms.Form):
-    area: forms.ModelChoiceField = forms.ModelChoiceField(
+    area: forms.ModelChoiceField[PriorityArea] = forms.ModelChoiceField(
         label=_("Priority area"), queryset=PriorityArea.objects.none(), required=False
     )
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -193,7 +193,7 @@ class WorkItemForm(StyledFormMixin, forms.Form):
 
 
 class ProgrammeForm(StyledFormMixin, forms.Form):
-    owner: forms.ModelChoiceField = forms.ModelChoiceField(
+    owner: forms.ModelChoiceField[Institution] = forms.ModelChoiceField(
         label=_("Run by"), queryset=Institution.objects.order_by("kind", "name_key")
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)

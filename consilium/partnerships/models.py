@@ -14,15 +14,15 @@ from simple_history.models import HistoricalRecords
 from consilium.core.choices import label
 from consilium.core.models import TimeStampedModel
 from consilium.institutions.models import Institution
-from consilium.partnerships.choices import (  # other apps read them from here too
-    AgreementKind,
-    AgreementStatus,
-    CooperationForm,
-    DocumentKind,
-    PartyRole,
-    RecommendationStatus,
-    WorkKind,
-)
+
+# Re-exported ("X as X"): other apps, the demo and tests read the choices from here too.
+from consilium.partnerships.choices import AgreementKind as AgreementKind
+from consilium.partnerships.choices import AgreementStatus as AgreementStatus
+from consilium.partnerships.choices import CooperationForm as CooperationForm
+from consilium.partnerships.choices import DocumentKind as DocumentKind
+from consilium.partnerships.choices import PartyRole as PartyRole
+from consilium.partnerships.choices import RecommendationStatus as RecommendationStatus
+from consilium.partnerships.choices import WorkKind as WorkKind
 
 
 class Programme(TimeStampedModel):

@@ -376,7 +376,7 @@ def _merged(payload: AgreementPatch, current: Agreement) -> dict[str, Any]:
     }
 
 
-def _conflict(pk: int) -> Status:
+def _conflict(pk: int) -> Status[dict[str, Any]]:
     current = Agreement.objects.filter(pk=pk).values_list("revision", flat=True).first() or 0
     return Status(
         409,
@@ -392,7 +392,7 @@ def _conflict(pk: int) -> Status:
 
 
 @router.post("/agreements/", response={201: AgreementOut}, summary="Propose an agreement")
-def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
+def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status[dict[str, Any]]:
     access.require(request.user, Perm.AGREEMENT_CREATE)
     fields = _full(payload)
     services.check_proposer(request.user, fields["parties"])
@@ -400,7 +400,9 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
     return Status(201, _detail(request.user, fetch_agreement(request.user, agreement.pk)))
 
 
-def _edit(request: HttpRequest, pk: int, payload: AgreementPut | AgreementPatch) -> Status:
+def _edit(
+    request: HttpRequest, pk: int, payload: AgreementPut | AgreementPatch
+) -> Status[dict[str, Any]]:
     agreement = require_agreement(request, pk, Perm.AGREEMENT_EDIT)
     if payload.revision != agreement.revision:
         return _conflict(pk)
@@ -430,7 +432,9 @@ EDIT_DESCRIPTION = (
     summary="Replace the draft",
     description=EDIT_DESCRIPTION,
 )
-def replace_agreement(request: HttpRequest, pk: int, payload: AgreementPut) -> Status:
+def replace_agreement(
+    request: HttpRequest, pk: int, payload: AgreementPut
+) -> Status[dict[str, Any]]:
     return _edit(request, pk, payload)
 
 
@@ -440,7 +444,9 @@ def replace_agreement(request: HttpRequest, pk: int, payload: AgreementPut) -> S
     summary="Change part of the draft",
     description=EDIT_DESCRIPTION + " Fields left out keep their value.",
 )
-def update_agreement(request: HttpRequest, pk: int, payload: AgreementPatch) -> Status:
+def update_agreement(
+    request: HttpRequest, pk: int, payload: AgreementPatch
+) -> Status[dict[str, Any]]:
     return _edit(request, pk, payload)
 
 
@@ -493,7 +499,7 @@ def transition_agreement(request: HttpRequest, pk: int, payload: TransitionIn) -
     summary="Renew an active or expired agreement",
     description="Marks it renewed and answers with its successor, opened as a draft.",
 )
-def renew_agreement(request: HttpRequest, pk: int, payload: RenewIn) -> Status:
+def renew_agreement(request: HttpRequest, pk: int, payload: RenewIn) -> Status[dict[str, Any]]:
     agreement = require_agreement(request, pk, Perm.AGREEMENT_EDIT)
     successor = services.agreement_renew(
         agreement=agreement,

@@ -53,7 +53,7 @@ def upload_document(
     kind: Form[str],
     title: Form[str],
     file: File[UploadedFile],
-) -> Status:
+) -> Status[dict[str, Any]]:
     agreement = require_agreement(request, pk, Perm.AGREEMENT_EDIT)
     document = services.document_upload(
         agreement=agreement, kind=kind, title=title, upload=file, by=signed_in_user(request)

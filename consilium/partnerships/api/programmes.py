@@ -94,7 +94,7 @@ def list_programmes(request: HttpRequest, params: Query[Paging]) -> dict[str, An
 
 
 @router.post("/programmes/", response={201: ProgrammeDetail}, summary="Set up a programme")
-def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Status:
+def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Status[dict[str, Any]]:
     access.require(request.user, Perm.PROGRAMME_MANAGE)
     programme = services.programme_create(
         owner=_programme_owner(request, payload.owner_id),
@@ -139,7 +139,7 @@ def update_programme(request: HttpRequest, pk: int, payload: ProgrammePatch) -> 
 
 
 @router.post("/programmes/{int:pk}/phases", response={201: PhaseOut}, summary="Add a phase")
-def add_phase(request: HttpRequest, pk: int, payload: PhaseIn) -> Status:
+def add_phase(request: HttpRequest, pk: int, payload: PhaseIn) -> Status[dict[str, Any]]:
     programme = load_programme(pk)
     access.require(request.user, Perm.PROGRAMME_MANAGE, programme)
     phase = services.phase_add(
@@ -154,7 +154,7 @@ def add_phase(request: HttpRequest, pk: int, payload: PhaseIn) -> Status:
 
 
 @router.post("/programmes/{int:pk}/areas", response={201: AreaOut}, summary="Add a priority area")
-def add_area(request: HttpRequest, pk: int, payload: AreaIn) -> Status:
+def add_area(request: HttpRequest, pk: int, payload: AreaIn) -> Status[dict[str, Any]]:
     programme = load_programme(pk)
     access.require(request.user, Perm.PROGRAMME_MANAGE, programme)
     area = services.priority_area_add(programme=programme, names=payload.name.model_dump())
@@ -162,7 +162,7 @@ def add_area(request: HttpRequest, pk: int, payload: AreaIn) -> Status:
 
 
 @router.post("/programmes/{int:pk}/funders", response={201: FunderOut}, summary="Add a funder")
-def add_funder(request: HttpRequest, pk: int, payload: FunderIn) -> Status:
+def add_funder(request: HttpRequest, pk: int, payload: FunderIn) -> Status[dict[str, Any]]:
     programme = load_programme(pk)
     access.require(request.user, Perm.PROGRAMME_MANAGE, programme)
     funder = services.funder_add(

@@ -72,7 +72,9 @@ def list_recommendations(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     summary="Add a recommendation",
     description="The person who adds it owns it.",
 )
-def add_recommendation(request: HttpRequest, pk: int, payload: RecommendationIn) -> Status:
+def add_recommendation(
+    request: HttpRequest, pk: int, payload: RecommendationIn
+) -> Status[dict[str, Any]]:
     agreement = require_agreement(request, pk, Perm.AGREEMENT_EDIT)
     recommendation = services.recommendation_add(
         agreement=agreement,
@@ -123,7 +125,7 @@ def list_work_items(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     response={201: WorkItemOut},
     summary="Add a goal, activity or result",
 )
-def add_work_item(request: HttpRequest, pk: int, payload: WorkItemIn) -> Status:
+def add_work_item(request: HttpRequest, pk: int, payload: WorkItemIn) -> Status[dict[str, Any]]:
     agreement = require_agreement(request, pk, Perm.AGREEMENT_EDIT)
     phase = (
         row_by_id(Phase, payload.phase_id, "phase_id")

@@ -259,7 +259,8 @@ def to_xml(iias: list[Iia]) -> bytes:
     for iia in iias:
         root.append(iia_element(iia))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=NS)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=NS)
+    return data
 
 
 def export_agreement(agreement: Agreement, *, local_institution_ids: Collection[int]) -> bytes:
