@@ -46,7 +46,7 @@ def course(
     titles = titles or {"en": "Personalisation in higher education"}
     published_at = timezone.now() if status == CourseStatus.PUBLISHED else None
     obj = Course.objects.create(
-        owner=owner or InstitutionFactory(),  # type: ignore[misc]
+        owner=owner or InstitutionFactory(),
         discipline=fields.pop("discipline", None) or discipline(),
         audience=fields.pop("audience", "students"),
         level=fields.pop("level", "introductory"),

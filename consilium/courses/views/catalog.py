@@ -24,6 +24,7 @@ from icalendar import Calendar, Event
 from consilium.core import access, public_cache
 from consilium.core.access import requires
 from consilium.courses.models import (
+    LANGUAGE_CHOICES,
     Audience,
     Course,
     CourseVariant,
@@ -61,7 +62,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "filter": flt,
         "institution_options": _institution_options(flt.institution),
         "disciplines": Discipline.objects.all(),
-        "languages": selectors.LANGUAGE_CHOICES,
+        "languages": LANGUAGE_CHOICES,
         "audiences": Audience.choices,
     }
     partial = getattr(request, "htmx", False)
@@ -74,13 +75,17 @@ def _institution_options(selected: int | None) -> str:
     may be thousands, and a template loop over them would cost more than the search."""
     language = translation.get_language()
     key = f"catalog:institutions:{public_cache.current('courses')}:{language}"
-    options = cache.get(key)
+    options: str | None = cache.get(key)
     if options is None:
         rows = selectors.owners_with_courses().values_list("pk", "short_name", "name")
-        options = format_html_join(
-            "", '<option value="{}">{}</option>', ((pk, short or name) for pk, short, name in rows)
+        options = str(
+            format_html_join(
+                "",
+                '<option value="{}">{}</option>',
+                ((pk, short or name) for pk, short, name in rows),
+            )
         )
-        cache.set(key, str(options), public_cache.TIMEOUT)
+        cache.set(key, options, public_cache.TIMEOUT)
     if selected:
         options = options.replace(f'value="{selected}">', f'value="{selected}" selected>', 1)
     return mark_safe(options)  # built by format_html_join, which escapes every name
