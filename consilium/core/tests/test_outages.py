@@ -12,6 +12,20 @@ from consilium.core.management.commands import worker
 from consilium.core.views import error_500
 
 
+def _worker(*, interval: float = 1, worker_id: str = "test") -> worker.ResilientWorker:
+    """A worker on every queue of the default backend, as ``python -m consilium worker``."""
+    return worker.ResilientWorker(
+        queue_names=["*"],
+        interval=interval,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
 def test_the_worker_reconnects_after_dropped_connections(monkeypatch: pytest.MonkeyPatch) -> None:
     outages = [OperationalError("server closed the connection unexpectedly")] * 3
     runs: list[int] = []
@@ -26,16 +40,7 @@ def test_the_worker_reconnects_after_dropped_connections(monkeypatch: pytest.Mon
     monkeypatch.setattr(worker.db_worker.Worker, "run", run)
     monkeypatch.setattr(worker.connections, "close_all", lambda: closed.append(1))
     monkeypatch.setattr(worker.time, "sleep", slept.append)
-    resilient = worker.ResilientWorker(
-        queue_names=["*"],
-        interval=1,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
+    resilient = _worker()
     resilient.run()
     assert len(runs) == 4 and len(closed) == 3
     assert slept == [1.0, 2.0, 4.0]
@@ -50,16 +55,7 @@ def test_a_stopped_worker_does_not_retry(monkeypatch: pytest.MonkeyPatch) -> Non
         raise OperationalError("terminating connection due to administrator command")
 
     monkeypatch.setattr(worker.db_worker.Worker, "run", run)
-    resilient = worker.ResilientWorker(
-        queue_names=["*"],
-        interval=1,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
+    resilient = _worker()
     resilient.run()
     assert calls == [1]
 
@@ -154,16 +150,7 @@ def test_on_postgresql_the_worker_waits_out_an_outage_and_keeps_going() -> None:
 
     backend = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     with override_settings(TASKS=backend):
-        running = worker.ResilientWorker(
-            queue_names=["*"],
-            interval=0.05,
-            batch=False,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="outage-test",
-            excluded_queue_names=[],
-        )
+        running = _worker(interval=0.05, worker_id="outage-test")
 
         def work() -> None:
             try:
