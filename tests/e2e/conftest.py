@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
 ]
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 TIMEOUT_MS = 15_000
+# What Chromium writes to the console when a page breaks its own policies.
+POLICY_MARKS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -58,7 +60,9 @@ def new_page(browser, live_server, request: pytest.FixtureRequest) -> Iterator:
     """A factory of pages, each in its own browser context (its own cookies: its own person).
 
     When the test fails, every page it opened is saved to test-results/ as a screenshot and
-    its HTML. A server error (5xx) on any page fails the test even when its assertions held.
+    its HTML. A server error (5xx) on any page, or anything the Content-Security-Policy or the
+    Permissions-Policy refuses (the browser says so in the console), fails the test even when
+    its assertions held.
     """
     from playwright.sync_api import expect
 
@@ -70,6 +74,11 @@ def new_page(browser, live_server, request: pytest.FixtureRequest) -> Iterator:
         if response.status >= 500 and response.url.startswith(live_server.url):
             server_errors.append(f"{response.request.method} {response.url} -> {response.status}")
 
+    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+        text = message.text
+        if any(mark in text for mark in POLICY_MARKS):
+            server_errors.append(f"{message.page.url if message.page else ''}: {text}")
+
     def make(locale: str = "en-GB"):  # type: ignore[no-untyped-def]
         context = browser.new_context(
             base_url=live_server.url,
@@ -78,6 +87,7 @@ def new_page(browser, live_server, request: pytest.FixtureRequest) -> Iterator:
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.on("response", on_response)
+        context.on("console", on_console)
         contexts.append(context)
         return context.new_page()
 
@@ -100,7 +110,9 @@ def new_page(browser, live_server, request: pytest.FixtureRequest) -> Iterator:
                     print(f"\ncould not save {base}.png: {exc}")
         context.close()
     if server_errors:
-        message = "server errors in the browser:\n  " + "\n  ".join(server_errors)
+        message = "server errors or refused content in the browser:\n  " + "\n  ".join(
+            server_errors
+        )
         if failed:
             print(f"\n{message}")
         else:

@@ -11,3 +11,20 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+// A formset's "add" button: a copy of its empty form, numbered, before the button.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-add-form]") : null;
+  if (!button) return;
+  const prefix = button.dataset.addForm;
+  const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+  const html = document.getElementById(`${prefix}-template`).innerHTML.replaceAll("__prefix__", total.value);
+  button.insertAdjacentHTML("beforebegin", html);
+  total.value = Number(total.value) + 1;
+});
+// A read-only field to copy (a new API token) is selected whole when it gets the focus.
+document.addEventListener("focusin", (event) => {
+  const target = event.target;
+  if (target instanceof HTMLInputElement && target.hasAttribute("data-select-on-focus")) {
+    target.select();
+  }
+});
