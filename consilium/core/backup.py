@@ -182,6 +182,8 @@ def _snapshot(using: str) -> Any:
 def backup(target: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
     """Write a backup to ``target`` (a new or empty folder, or a ``.tar.gz`` file)."""
     target = Path(target)
+    if not target.parent.is_dir():
+        raise BackupError(f"{target.parent} is not a folder: create it first.")
     if _is_archive(target):
         if target.exists():
             raise BackupError(f"{target} exists already: give a new file name.")
@@ -250,6 +252,9 @@ def _write(target: Path, using: str) -> dict[str, Any]:
 # --- restore -------------------------------------------------------------------------------
 
 
+_MANIFEST_PARTS = {"migrations": list, "models": dict, "files": list, "keys": dict}
+
+
 def read_manifest(folder: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -259,6 +264,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise BackupError(f"{folder} is not a Consilium backup.")
     if manifest.get("version") != VERSION:
         raise BackupError(f"Backup format version {manifest.get('version')} is not supported.")
+    if not all(isinstance(manifest.get(k), t) for k, t in _MANIFEST_PARTS.items()):
+        raise BackupError(f"The backup is damaged: {MANIFEST} lacks some of its parts.")
     return manifest
 
 
@@ -283,7 +290,13 @@ def _check_keys(manifest: dict[str, Any]) -> list[str]:
         entry = manifest.get("keys", {}).get(requirement.name)
         if not entry:
             continue
-        missing = set(entry.get("needed", [])) - set(requirement.available())
+        needed = set(entry.get("needed", []))
+        if "?" in needed:
+            problems.append(
+                f"{requirement.name}: some of the backup's data could not be decrypted even on "
+                "the server that made it."
+            )
+        missing = needed - {"?"} - set(requirement.available())
         if missing:
             problems.append(
                 f"{requirement.name}: the backup's data is encrypted with secret(s) "
