@@ -8,7 +8,7 @@ course bank is seeded, or by hand on any database with published courses::
 It completes ``--count`` enrolments of generated learners in the busiest published courses
 (rows written directly, as an import would), then, in ``--processes`` worker processes (the
 task worker's concurrency), runs for each one what the completion task runs
-(``consilium.credentials.tasks.issue_for_enrolment``): the certificate with its signed Open
+(``consilium.certificates.tasks.issue_for_enrolment``): the certificate with its signed Open
 Badges credential (``certificate_issue``), then its PDF (``certificate_pdf``). It reports the
 median and 95th percentile of each step, the time per certificate and the throughput.
 """
@@ -81,8 +81,8 @@ def _issue(ids: list[int]) -> list[tuple[float, float]]:
     import django
 
     django.setup()
+    from consilium.certificates.services import certificate_issue, certificate_pdf
     from consilium.courses.models import Enrolment
-    from consilium.credentials.services import certificate_issue, certificate_pdf
 
     timings = []
     for pk in ids:

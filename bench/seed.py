@@ -437,7 +437,7 @@ def load(count: int, seed: int, batch: int) -> None:
     before = len(taken)
     rows = generate(count, seed, taken)
     objects: list[Institution] = []
-    from consilium.institutions.services import rebuild_search_words
+    from consilium.institutions.services import institution_search_rebuild
 
     for row in rows:
         institution = Institution(kind=row.kind, country=row.country, **row.names, **row.extra)
@@ -453,7 +453,7 @@ def load(count: int, seed: int, batch: int) -> None:
                 obj.parent = objects[row.parent_of]
                 branches.append(obj)
         Institution.objects.bulk_create(branches, batch_size=batch)
-        rebuild_search_words(objects)
+        institution_search_rebuild(objects)
     _verify([obj.pk for obj in random.Random(seed).sample(objects, min(200, len(objects)))])
     total = Institution.objects.count()
     print(

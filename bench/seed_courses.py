@@ -319,7 +319,7 @@ def load(courses: int, enrolments: int, seed: int, batch: int) -> dict[str, Any]
 
     from consilium.courses.services import stats
 
-    stats.rebuild_all()
+    stats.stats_rebuild_all()
     return {
         "courses": len(rows),
         "published": len(published),

@@ -59,8 +59,8 @@ def person(email: str, full_name: str, institution: Any, role: str) -> Any:
 def course_bank() -> dict[str, Any]:
     """Ids the course-bank targets open: the most visited published courses (the demo's
     Sechenov course first) and the codes of a few issued certificates."""
+    from consilium.certificates.models import Certificate
     from consilium.courses.models import Course, YearStats
-    from consilium.credentials.models import Certificate
 
     sechenov = list(
         Course.objects.filter(status="published", owner__name_en__startswith="Sechenov")

@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "consilium.institutions",
     "consilium.partnerships",
     "consilium.courses",
-    "consilium.credentials",
+    "consilium.certificates",
     "consilium.notifications",
     "consilium.demo",
 ]

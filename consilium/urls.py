@@ -29,7 +29,7 @@ urlpatterns = [
     path("institutions/", include("consilium.institutions.urls")),
     path("partnerships/", include("consilium.partnerships.urls")),
     path("courses/", include("consilium.courses.urls")),
-    path("certificates/", include("consilium.credentials.urls")),
+    path("certificates/", include("consilium.certificates.urls")),
     path("notifications/", include("consilium.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ certificates.
 A module-level import cycle works only as long as nobody reorders imports (a partially
 initialised module answers ``ImportError`` or ``AttributeError`` at start-up), and a lazy
 import inside a function that exists only to dodge such a cycle hides a two-way dependency.
-Apps depend one way: ``credentials`` on ``courses``, never the reverse; the course bank
+Apps depend one way: ``certificates`` on ``courses``, never the reverse; the course bank
 announces what happened through ``courses/signals.py`` and certificates listen (see
 docs/architecture.md, "Dependencies between apps").
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "consilium"
 
 # A dotted path of the certificates app, as ``import_string`` or a setting would name it.
-DOTTED = r"consilium\.credentials(\.\w+)*"
+DOTTED = r"consilium\.certificates(\.\w+)*"
 
 # Cycles that belong to someone else's work in progress, each with the reason; keep empty.
 ALLOWED_CYCLES: list[frozenset[str]] = []
@@ -200,13 +200,13 @@ def test_the_module_level_import_graph_is_acyclic() -> None:
 
 def test_the_course_bank_never_imports_certificates() -> None:
     """``courses`` announces completions and asks for certificate counts through its signals;
-    ``credentials`` listens (``credentials/apps.py``). Tests are exempt."""
+    ``certificates`` listens (``certificates/apps.py``). Tests are exempt."""
     known = modules()
     offending = [
         f"{edge.source}:{edge.line} imports {edge.target}"
         for edge in imports(known)
         if edge.source.startswith("consilium.courses")
-        and edge.target.startswith("consilium.credentials")
+        and edge.target.startswith("consilium.certificates")
     ]
     # A dotted path imported at run time (import_string, a setting) counts as well.
     for name, path in known.items():

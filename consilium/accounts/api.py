@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from consilium.core import access
-from consilium.institutions.selectors import memberships_of_user
+from consilium.institutions.selectors import membership_list_of_user
 
 router = Router(tags=["me"])
 
@@ -34,6 +34,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "language": user.language,  # type: ignore[union-attr]
         "roles": [
             {"institution_id": m.institution_id, "institution": str(m.institution), "role": m.role}
-            for m in memberships_of_user(user)
+            for m in membership_list_of_user(user)
         ],
     }

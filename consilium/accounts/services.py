@@ -152,7 +152,7 @@ def user_update_profile(*, user: User, full_name: str, language: str) -> User:
 
 
 @read_only
-def hash_token(raw: str) -> str:
+def api_token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -161,7 +161,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     secret = secrets.token_urlsafe(32)
     raw = f"{TOKEN_PREFIX}{secret}"
-    token = ApiToken(user=user, name=name.strip(), prefix=raw[:12], token_hash=hash_token(raw))
+    token = ApiToken(user=user, name=name.strip(), prefix=raw[:12], token_hash=api_token_hash(raw))
     token.full_clean()
     token.save()
     return token, raw
@@ -196,7 +196,7 @@ def api_token_authenticate(raw: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(token_hash=api_token_hash(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:

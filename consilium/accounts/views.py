@@ -28,7 +28,7 @@ from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.http import client_ip, safe_next, set_language_cookie
 from consilium.core.viewkit import Done, action, form_page, posted
-from consilium.institutions.selectors import memberships_of_user
+from consilium.institutions.selectors import membership_list_of_user
 
 
 class SignInView(auth_views.LoginView):
@@ -172,7 +172,7 @@ def profile(request: AuthedRequest) -> HttpResponse:
         ProfileForm(request.POST or None, instance=request.user),
         save,
         template="accounts/profile.html",
-        context=lambda: {"memberships": memberships_of_user(request.user)},
+        context=lambda: {"memberships": membership_list_of_user(request.user)},
     )
 
 

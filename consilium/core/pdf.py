@@ -4,7 +4,7 @@
 language; ``pdf_response(data, filename)`` wraps them for the browser. Templates extend
 ``core/pdf/base.html`` (A4, the "Consilium" header, page numbers, the shared print stylesheet
 ``core/pdf/print.css``) and fill its blocks (``title``, ``style``, ``running_title``,
-``content``); partnerships (agreements, programme reports) and credentials (certificates) use it.
+``content``); partnerships (agreements, programme reports) and certificates use it.
 
 Resources are fetched by ``LocalFetcher``: ``data:`` URIs and the site's own static files (read
 from disk, whatever host the request came in on) are allowed; every other URL, ``file:``

@@ -8,7 +8,7 @@ visitors, one in five learners with a certificate) cannot be lived through today
 enrolments and visits are written directly, flagged ``is_demo``, and the yearly totals rebuilt
 from them by the statistics service, as after any bulk load. ``build`` returns the published
 courses it wrote (kept as ``context.built["courses"]``), so that the certificates' demo
-(``credentials/demo.py``, a builder that needs this one) issues theirs: the course bank does
+(``certificates/demo.py``, a builder that needs this one) issues theirs: the course bank does
 not import certificates.
 """
 
@@ -547,7 +547,7 @@ def _history(courses: list[Course], today: date) -> None:
         Run.objects.filter(pk=run.pk).update(
             enrolled=run.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).count()
         )
-    stats.close_visit_day(today - timedelta(days=1))
+    stats.visit_day_close(today - timedelta(days=1))
 
 
 @transaction.atomic
@@ -582,18 +582,18 @@ def build(context: DemoContext) -> list[Course]:
         _publish(course, users, by)
         published.append(course)
         if sechenov:
-            enrolment = learning.enrol(
+            enrolment = learning.enrolment_create(
                 run=current, learner=learner, variant=course.variants.get(language="ru")
             )
             first = Lesson.objects.filter(module__variant=enrolment.variant).first()
             if first is not None:
                 learning.lesson_complete(enrolment=enrolment, lesson=first)
         elif spec.owner == "kaznmu":
-            enrolment = learning.enrol(
+            enrolment = learning.enrolment_create(
                 run=current, learner=learner, variant=course.variants.get(language="kk")
             )
             _learn_through(enrolment)
     _history(published, today)
     Course.objects.filter(pk__in=written).update(is_demo=True)
-    stats.rebuild_all()
+    stats.stats_rebuild_all()
     return published

@@ -17,7 +17,7 @@ def _context(request: HttpRequest, institution: Any) -> dict[str, Any] | None:
     may_see_stats = can(request.user, Perm.STATS_INSTITUTION, institution)
     year = timezone.localdate().year
     return {
-        "published": stats.published_course_count(institution),
+        "published": stats.course_published_count(institution),
         "may_see_stats": may_see_stats,
         "may_see_network": may_see_stats and can(request.user, Perm.STATS_NETWORK),
         "totals": stats.institution_year(institution.pk, year) if may_see_stats else None,

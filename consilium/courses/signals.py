@@ -1,9 +1,9 @@
 """What the course bank announces to the apps built on it.
 
 The course bank depends on no app that builds on it (certificates among them): it announces,
-and they listen, connecting their receivers in their ``AppConfig.ready``. ``credentials``
+and they listen, connecting their receivers in their ``AppConfig.ready``. ``certificates``
 issues a certificate on ``course_completed`` and answers ``count_certificates``
-(``credentials/receivers.py``). See docs/architecture.md, "Dependencies between apps".
+(``certificates/receivers.py``). See docs/architecture.md, "Dependencies between apps".
 """
 
 from __future__ import annotations

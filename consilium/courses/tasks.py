@@ -18,7 +18,7 @@ from consilium.courses.services import stats
 @task()
 def refresh_course_year(*, course_id: int, year: int) -> None:
     """Recompute one course's totals for one year, then its institution's and the network's."""
-    stats.refresh_course_year(course_id=course_id, year=year)
+    stats.course_year_refresh(course_id=course_id, year=year)
 
 
 def record_change(*, course_id: int, year: int) -> None:

@@ -153,4 +153,4 @@ def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch)
 def list_members(request: HttpRequest, pk: int) -> Any:
     institution = get_object_or_404(Institution, pk=pk)
     access.require(request.user, Perm.PEOPLE_VIEW, institution)
-    return selectors.people_of(request.user, institution)
+    return selectors.institution_people(request.user, institution)

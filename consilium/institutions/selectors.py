@@ -65,11 +65,11 @@ def institution_detail(user: Any, pk: int) -> Institution:
     return visible_institutions(user).select_related("parent").get(pk=pk)
 
 
-def branches_of(institution: Institution) -> QuerySet[Institution]:
+def institution_branches(institution: Institution) -> QuerySet[Institution]:
     return institution.branches.order_by("name_key")
 
 
-def people_of(user: Any, institution: Institution) -> QuerySet[Membership]:
+def institution_people(user: Any, institution: Institution) -> QuerySet[Membership]:
     return (
         visible_memberships(user)
         .filter(institution=institution)
@@ -78,13 +78,13 @@ def people_of(user: Any, institution: Institution) -> QuerySet[Membership]:
     )
 
 
-def open_invitations_of(institution: Institution) -> QuerySet[Invitation]:
+def invitation_list_open(institution: Institution) -> QuerySet[Invitation]:
     return institution.invitations.filter(
         accepted_at__isnull=True, cancelled_at__isnull=True
     ).select_related("invited_by")
 
 
-def memberships_of_user(user: Any) -> QuerySet[Membership]:
+def membership_list_of_user(user: Any) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("institution")

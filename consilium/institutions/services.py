@@ -51,7 +51,7 @@ def _refresh_keys(institution: Institution) -> None:
 
 
 @service
-def rebuild_search_words(institutions: list[Institution]) -> None:
+def institution_search_rebuild(institutions: list[Institution]) -> None:
     """Store the search words of saved institutions (also used by bulk loaders).
 
     Every write to the directory passes here, so this is where cached public answers about
@@ -124,7 +124,7 @@ def institution_create(*, data: dict[str, Any], by: User | None = None) -> Insti
     try:
         with transaction.atomic():
             institution.save()
-            rebuild_search_words([institution])
+            institution_search_rebuild([institution])
     except IntegrityError as exc:  # a concurrent insert of the same name
         raise ValidationError(
             {
@@ -146,7 +146,7 @@ def institution_update(
     _refresh_keys(institution)
     _check(institution)
     institution.save()
-    rebuild_search_words([institution])
+    institution_search_rebuild([institution])
     return institution
 
 
@@ -216,7 +216,7 @@ def invitation_create(
 
 
 @read_only
-def invitation_by_token(raw: str) -> Invitation | None:
+def invitation_detail_by_token(raw: str) -> Invitation | None:
     if not raw or len(raw) > 100:
         return None
     return (

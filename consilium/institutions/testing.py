@@ -35,9 +35,9 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def _search_words(obj, create, extracted, **kwargs):
         if create:
-            from consilium.institutions.services import rebuild_search_words
+            from consilium.institutions.services import institution_search_rebuild
 
-            rebuild_search_words([obj])  # type: ignore[list-item]
+            institution_search_rebuild([obj])  # type: ignore[list-item]
 
 
 def member(role: str, institution: Institution | None = None, **user_fields: object) -> User:

@@ -85,12 +85,12 @@ def institution_detail(request: HttpRequest, pk: int, *, institution: Institutio
     manages = access.can(user, Perm.PEOPLE_MANAGE, institution)
     context = {
         "institution": institution,
-        "branches": selectors.branches_of(institution),
-        "people": selectors.people_of(user, institution) if sees_people else None,
+        "branches": selectors.institution_branches(institution),
+        "people": selectors.institution_people(user, institution) if sees_people else None,
         "sees_people": sees_people,
         "manages_people": manages,
         "can_edit": access.can(user, Perm.INSTITUTION_CHANGE, institution),
-        "invitations": selectors.open_invitations_of(institution) if manages else None,
+        "invitations": selectors.invitation_list_open(institution) if manages else None,
         "invite_form": InvitationForm(roles=policy.grantable_roles(user)) if manages else None,
         "roles": policy.grantable_roles(user) if manages else [],
         "locked_roles": policy.locked_roles(user),
@@ -270,7 +270,7 @@ def invitation_cancel(
 
 @requires(access.Perm.PUBLIC)
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_by_token(token)
+    invitation = services.invitation_detail_by_token(token)
     problem = services.invitation_problem(invitation)
     if problem or invitation is None:
         return render(request, "institutions/invitation.html", {"problem": problem}, status=410)

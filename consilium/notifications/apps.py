@@ -11,9 +11,9 @@ class NotificationsConfig(AppConfig):
         from consilium.core.access import Perm
         from consilium.core.navigation import NavEntry, register_nav_entry
         from consilium.core.shell import register_shell_value
-        from consilium.notifications.selectors import unread_count_for
+        from consilium.notifications.selectors import notification_unread_count_for
 
-        register_shell_value("unread_notifications", unread_count_for)
+        register_shell_value("unread_notifications", notification_unread_count_for)
         register_nav_entry(
             NavEntry(
                 "notifications",

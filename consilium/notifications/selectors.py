@@ -10,21 +10,21 @@ from django.http import HttpRequest
 from consilium.notifications.models import Notification
 
 
-def notifications_of(user: Any) -> QuerySet[Notification]:
+def notification_list(user: Any) -> QuerySet[Notification]:
     """The person's notifications, newest first."""
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
 
 
-def unread_count(user: Any) -> int:
+def notification_unread_count(user: Any) -> int:
     """How many of the person's notifications are unread: one COUNT over a partial index."""
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
 
 
-def unread_count_for(request: HttpRequest) -> int:
+def notification_unread_count_for(request: HttpRequest) -> int:
     """The shell's bell: the unread count of the request's person (0 for anonymous)."""
     user = getattr(request, "user", None)
-    return unread_count(user) if user is not None else 0
+    return notification_unread_count(user) if user is not None else 0

@@ -43,12 +43,12 @@ def _check_url(url: str) -> str:
 
 
 @read_only
-def language_of(user: User) -> str:
+def user_language(user: User) -> str:
     return user.language or settings.LANGUAGE_CODE
 
 
 @service
-def notify(
+def notification_send(
     *,
     users: Iterable[User],
     message: Text,
@@ -71,7 +71,7 @@ def notify(
     rows: list[Notification] = []
     mails: list[tuple[str, str, str]] = []
     for user in recipients.values():
-        with translation.override(language_of(user)):
+        with translation.override(user_language(user)):
             text = _render(message).strip()
             title = _render(subject) if subject is not None else gettext("News from Consilium")
             body = str(
@@ -93,7 +93,7 @@ def notify(
 
 
 @service
-def mark_all_read(*, user: User) -> int:
+def notification_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the person read; returns how many there were."""
     count = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()

@@ -14,7 +14,7 @@ from consilium.notifications import selectors, services
 
 @requires(access.Perm.SIGNED_IN)
 def notification_list(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_of(request.user), settings.PAGE_SIZE).get_page(
+    page = Paginator(selectors.notification_list(request.user), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "notifications/list.html", {"page": page})
@@ -23,7 +23,7 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @requires(access.Perm.SIGNED_IN)
 def mark_all_read(request: AuthedRequest) -> HttpResponse:
-    count = services.mark_all_read(user=request.user)
+    count = services.notification_mark_all_read(user=request.user)
     if count:
         messages.success(request, _("All notifications are marked read."))
     return redirect("notifications:list")

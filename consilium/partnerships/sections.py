@@ -8,11 +8,11 @@ from consilium.core.sections import InstitutionSection, register_institution_sec
 
 
 def _context(request: HttpRequest, institution: Any) -> dict[str, Any] | None:
-    from consilium.partnerships.selectors import agreements_of_institution
+    from consilium.partnerships.selectors import agreement_list_of_institution
 
     if not request.user.is_authenticated:
         return None
-    return {"agreements": agreements_of_institution(request.user, institution)[:50]}
+    return {"agreements": agreement_list_of_institution(request.user, institution)[:50]}
 
 
 register_institution_section(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from django_tasks import task
 
 from consilium.accounts.models import User
-from consilium.notifications.services import notify
+from consilium.notifications.services import notification_send
 from consilium.partnerships import lifecycle
 from consilium.partnerships.choices import AgreementStatus, RecommendationStatus
 from consilium.partnerships.models import Agreement, Recommendation, Reminder
@@ -109,7 +109,7 @@ def send_agreement_reminders() -> int:
         with transaction.atomic():
             if not _claim(key):
                 continue
-            notify(
+            notification_send(
                 users=people,
                 message=_ending_message(agreement, ends, days_left),
                 subject=_ending_subject(days_left),
@@ -165,7 +165,7 @@ def send_overdue_recommendation_reminders() -> int:
         with transaction.atomic():
             if not _claim(key):
                 continue
-            notify(
+            notification_send(
                 users=people,
                 message=_overdue_message(recommendation, due),
                 subject=gettext_lazy("A recommendation is overdue"),

@@ -19,12 +19,12 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from consilium.accounts.testing import PASSWORD, UserFactory
+from consilium.certificates.models import Certificate, CertificateStatus
+from consilium.certificates.services import certificate_public_url
 from consilium.core.roles import Role
 from consilium.courses import testing
 from consilium.courses.models import Course, Enrolment, EnrolmentStatus
 from consilium.courses.services import learning
-from consilium.credentials.models import Certificate, CertificateStatus
-from consilium.credentials.services import public_url
 from consilium.institutions.testing import InstitutionFactory, member
 
 from .helpers import html_lang, in_language, mark_lesson_done, pass_quiz, sign_in, snap
@@ -57,7 +57,7 @@ def test_learner_completes_downloads_the_pdf_and_verifies_it(  # type: ignore[no
     settings.SITE_URL = live_server.url
     course = published_course()
     learner = UserFactory(email="aigerim@example.kz", full_name=HOLDER, language="en")
-    enrolment = learning.enrol(run=course.runs.get(), learner=learner)
+    enrolment = learning.enrolment_create(run=course.runs.get(), learner=learner)
 
     # --- the learner finishes the course in the browser ---------------------------------------
     page = new_page()
@@ -105,7 +105,7 @@ def test_learner_completes_downloads_the_pdf_and_verifies_it(  # type: ignore[no
     assert TITLE in text
     assert certificate.code in text
     # The address printed under the QR code (and linked from it) is the public page.
-    address = public_url(certificate.code)
+    address = certificate_public_url(certificate.code)
     assert address == f"{live_server.url}/certificates/c/{certificate.code}/"
     assert address in re.sub(r"\s+", "", text)
     links = [
@@ -141,7 +141,7 @@ def test_institution_admin_revokes_a_certificate(new_page, transactional_db):  #
     )
     learner = UserFactory(full_name=HOLDER, language="en")
     # A completion through the services: the text lesson, then the quiz answered right.
-    enrolment = learning.enrol(run=course.runs.get(), learner=learner)
+    enrolment = learning.enrolment_create(run=course.runs.get(), learner=learner)
     lesson, quiz_lesson = (
         enrolment.variant.modules.get().lessons.order_by("position").select_related("quiz")
     )

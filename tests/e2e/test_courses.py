@@ -17,6 +17,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from consilium.accounts.testing import PASSWORD
+from consilium.certificates.models import Certificate
 from consilium.core import public_cache
 from consilium.core.roles import Role
 from consilium.courses import testing
@@ -31,10 +32,9 @@ from consilium.courses.models import (
     RubricCriterion,
     Verdict,
 )
-from consilium.courses.services.authoring import rebuild_search, refresh_next_start
+from consilium.courses.services.authoring import course_next_start_refresh, course_search_rebuild
 from consilium.courses.services.reviewing import review_submit
 from consilium.courses.versions import CATALOG
-from consilium.credentials.models import Certificate
 from consilium.institutions.testing import InstitutionFactory, member
 
 from .helpers import html_lang, in_language, mark_lesson_done, pass_quiz, sign_in, snap
@@ -55,8 +55,8 @@ COURSE_URL = re.compile(r"/courses/(\d+)/\?lang=kk$")
 
 def indexed(course: Course) -> Course:
     """Search words and the next start, as the authoring services keep them."""
-    rebuild_search(course)
-    refresh_next_start(course_ids=[course.pk])
+    course_search_rebuild(course)
+    course_next_start_refresh(course_ids=[course.pk])
     public_cache.bump(CATALOG)
     return course
 

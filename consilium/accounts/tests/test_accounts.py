@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from consilium.accounts.models import ApiToken, User
-from consilium.accounts.services import api_token_authenticate, api_token_create, hash_token
+from consilium.accounts.services import api_token_authenticate, api_token_create, api_token_hash
 from consilium.accounts.testing import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_token_is_shown_once_and_stored_hashed(client) -> None:
     response = client.post(reverse("accounts:tokens"), {"name": "nightly export"})
     raw = re.search(r'value="(cns_[^"]+)"', response.content.decode()).group(1)
     token = ApiToken.objects.get(user=user)
-    assert token.token_hash == hash_token(raw) and raw not in token.token_hash
+    assert token.token_hash == api_token_hash(raw) and raw not in token.token_hash
     assert raw not in client.get(reverse("accounts:tokens")).content.decode()
     assert api_token_authenticate(raw) == user
 

@@ -67,8 +67,8 @@ def test_an_unknown_permission_is_refused() -> None:
 
 def test_every_app_registered_its_permissions() -> None:
     from consilium.accounts.policy import Perm as AccountPerm
+    from consilium.certificates.policy import Perm as CertificatePerm
     from consilium.courses.policy import Perm as CoursePerm
-    from consilium.credentials.policy import Perm as CertificatePerm
     from consilium.institutions.policy import Perm as DirectoryPerm
     from consilium.partnerships.policy import Perm as PartnershipPerm
 
@@ -79,8 +79,8 @@ def test_every_app_registered_its_permissions() -> None:
 
 @pytest.mark.django_db
 def test_every_scope_answers_for_anonymous_visitors() -> None:
+    from consilium.certificates.models import Certificate
     from consilium.courses.models import Course, Enrolment
-    from consilium.credentials.models import Certificate
     from consilium.institutions.models import Institution, Membership
     from consilium.partnerships.models import Agreement
 
@@ -95,7 +95,7 @@ def test_core_imports_no_app() -> None:
     import re
 
     core = pathlib.Path(access.__file__).parent
-    apps = "accounts|institutions|partnerships|courses|credentials|notifications"
+    apps = "accounts|institutions|partnerships|courses|certificates|notifications"
     upward = re.compile(rf"consilium\.({apps})\b")
     found = [
         f"{path.relative_to(core)}:{number}"

@@ -82,6 +82,16 @@ def test_no_two_schemas_share_a_component_name(document) -> None:
     assert {_component_name(m) for m in models} <= set(document["components"]["schemas"])
 
 
+def test_operation_ids_are_unique_and_name_the_app_not_the_module(document) -> None:
+    # Clients generate their method names from operation ids: ``<app>_<function>`` (``partnerships_list_agreements``) keeps them
+    # when an app splits its API into modules (partnerships' api.py became a package).
+    ids = [op["operationId"] for ops in document["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids)) > 40
+    apps = {"accounts", "institutions", "partnerships", "courses", "certificates"}
+    assert all(i.split("_", 1)[0] in apps | {"notifications", "actions"} for i in ids), ids
+    assert "partnerships_list_agreements" in ids and not any("_api_" in i for i in ids)
+
+
 def test_every_ref_resolves(document) -> None:
     refs = set(re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(document)))
     assert refs and refs <= set(document["components"]["schemas"])

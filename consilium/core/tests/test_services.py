@@ -51,7 +51,7 @@ PUBLIC = _public_functions()
 
 def test_the_walk_finds_the_services_of_every_app() -> None:
     names = {name for name, _ in PUBLIC}
-    assert "consilium.courses.services.learning.enrol" in names
+    assert "consilium.courses.services.learning.enrolment_create" in names
     assert "consilium.partnerships.services.agreements.agreement_create" in names
     assert len(PUBLIC) > 100
 

@@ -192,7 +192,7 @@ def _course(request: HttpRequest, pk: int, perm: Perm = Perm.COURSE_AUTHOR) -> C
     if not 0 < pk <= MAX_ID:
         raise Http404
     try:
-        course = selectors.course_for_edit(pk)
+        course = selectors.course_detail_for_edit(pk)
     except Course.DoesNotExist:
         raise Http404 from None
     access.require(request.user, perm, course)
@@ -233,7 +233,7 @@ def _course_out(course: Course) -> dict[str, Any]:
 
 
 def _fresh(pk: int) -> dict[str, Any]:
-    return _course_out(selectors.course_for_edit(pk))
+    return _course_out(selectors.course_detail_for_edit(pk))
 
 
 def _review_out(item: Review) -> dict[str, Any]:
@@ -265,7 +265,7 @@ def _review_out(item: Review) -> dict[str, Any]:
 @router.get("/authored/", response=ItemsPage[CourseOut], summary="Courses I author")
 def list_authored(request: HttpRequest, params: Query[Paging], status: str = "") -> dict[str, Any]:
     access.require(request.user, Perm.COURSE_CREATE)
-    rows = selectors.authored_courses(request.user, status=status).prefetch_related(
+    rows = selectors.course_list_authored(request.user, status=status).prefetch_related(
         "co_authors", "runs"
     )
     return page(rows, params, lambda page_rows: [_course_out(c) for c in page_rows], key="items")
@@ -287,7 +287,7 @@ def create_course(request: HttpRequest, payload: CourseCreateIn) -> Status[dict[
 
 
 @router.get("/authored/{int:pk}", response=CourseOut, summary="A course I author")
-def get_course(request: HttpRequest, pk: int) -> dict[str, Any]:
+def get_authored_course(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _course_out(_course(request, pk))
 
 
@@ -393,7 +393,7 @@ def _run(course: Course, run_id: int) -> Run:
 
 
 @router.get("/authored/{int:pk}/runs", response=list[RunOut], summary="The course's runs")
-def list_runs(request: HttpRequest, pk: int) -> list[Run]:
+def list_authored_runs(request: HttpRequest, pk: int) -> list[Run]:
     return list(_course(request, pk).runs.all())
 
 

@@ -145,7 +145,7 @@ def _run(run: Run) -> dict[str, Any]:
         "pacing": run.pacing,
         "capacity": run.capacity,
         "places_left": None if run.capacity is None else max(0, run.capacity - run.enrolled),
-        "enrolment_open": selectors.run_open(run),
+        "enrolment_open": selectors.run_is_open(run),
     }
 
 
@@ -175,8 +175,8 @@ def list_catalog(request: HttpRequest, params: Query[CatalogListQuery]) -> dict[
     access.require(request.user, Perm.COURSE_CATALOG)
 
     def build() -> dict[str, Any]:
-        qs = selectors.catalog(request.user, _filter(params))
-        return page(qs, params, lambda rows: [_summary(c) for c in selectors.label(rows)])
+        qs = selectors.course_catalog(request.user, _filter(params))
+        return page(qs, params, lambda rows: [_summary(c) for c in selectors.course_labels(rows)])
 
     return _anonymous_cached(request, build)
 
@@ -189,8 +189,8 @@ def list_runs(request: HttpRequest, params: Query[CatalogQuery]) -> list[dict[st
 
     def build() -> list[dict[str, Any]]:
         rows = []
-        for run in selectors.upcoming_runs(request.user, _filter(params)):
-            variant = selectors.reader_variant(run.course)
+        for run in selectors.run_list_upcoming(request.user, _filter(params)):
+            variant = selectors.variant_for_reader(run.course)
             rows.append({**_run(run), "title": variant.title if variant else ""})
         return rows
 
@@ -199,11 +199,11 @@ def list_runs(request: HttpRequest, params: Query[CatalogQuery]) -> list[dict[st
 
 @router.get("/catalog/{int:pk}", response=CourseDetail, summary="One course")
 def get_course(request: HttpRequest, pk: int) -> dict[str, Any]:
-    course = selectors.course_for_page(pk)
+    course = selectors.course_detail(pk)
     if course is None:
         raise Http404
     access.require(request.user, Perm.COURSE_VIEW, course)
-    [labelled] = selectors.label([course])
+    [labelled] = selectors.course_labels([course])
     return {
         **_summary(labelled),
         "status": course.status,
@@ -221,5 +221,5 @@ def get_course(request: HttpRequest, pk: int) -> dict[str, Any]:
             }
             for v in course.variants.all()
         ],
-        "runs": [_run(run) for run in selectors.open_runs(course)],
+        "runs": [_run(run) for run in selectors.run_list_open(course)],
     }

@@ -94,7 +94,7 @@ def _enrolment_out(enrolment: Enrolment) -> dict[str, Any]:
 
 
 def _enrolment(request: HttpRequest, pk: int) -> Enrolment:
-    enrolment = selectors.enrolment_for_page(pk) if 0 < pk < 2**63 else None
+    enrolment = selectors.enrolment_detail(pk) if 0 < pk < 2**63 else None
     if enrolment is None:
         raise Http404
     access.require(request.user, Perm.COURSE_LEARN, enrolment)
@@ -102,7 +102,7 @@ def _enrolment(request: HttpRequest, pk: int) -> Enrolment:
 
 
 def _fresh(enrolment: Enrolment) -> Enrolment:
-    found = selectors.enrolment_for_page(enrolment.pk)
+    found = selectors.enrolment_detail(enrolment.pk)
     assert found is not None
     return found
 
@@ -124,21 +124,21 @@ def enrol(request: HttpRequest, pk: int, payload: EnrolIn) -> Status[dict[str, A
         ).first()
         if variant is None:
             raise ValidationError({"variant_id": [_("Choose one of this course's languages.")]})
-    enrolment = services.enrol(run=run, learner=request.user, variant=variant)
+    enrolment = services.enrolment_create(run=run, learner=request.user, variant=variant)
     return Status(201, _enrolment_out(_fresh(enrolment)))
 
 
 @router.get("/enrolments/", response=Page[EnrolmentOut], summary="My enrolments")
 def list_enrolments(request: HttpRequest, params: Query[Paging]) -> dict[str, Any]:
     access.require(request.user, access.Perm.SIGNED_IN)
-    qs = selectors.my_enrolments(request.user)
+    qs = selectors.enrolment_list_of_person(request.user)
     return page(qs, params, lambda rows: [_enrolment_out(e) for e in rows])
 
 
 @router.get("/enrolments/{int:pk}", response=ProgressOut, summary="Progress in one enrolment")
 def get_progress(request: HttpRequest, pk: int) -> dict[str, Any]:
     enrolment = _enrolment(request, pk)
-    modules = selectors.learning_outline(enrolment)
+    modules = selectors.enrolment_outline(enrolment)
     quizzes = [
         lesson.quiz for m in modules for lesson in m.lessons.all() if hasattr(lesson, "quiz")
     ]
@@ -203,7 +203,7 @@ def submit_attempt(
             "score": attempt.score,
             "passed": attempt.passed,
             "submitted_at": attempt.submitted_at,
-            "attempts_left": services.attempts_left(enrolment, quiz),
+            "attempts_left": services.quiz_attempts_left(enrolment, quiz),
             "enrolment": _enrolment_out(_fresh(enrolment)),
         },
     )
@@ -212,5 +212,5 @@ def submit_attempt(
 @router.post("/enrolments/{int:pk}/withdraw", response=EnrolmentOut, summary="Leave a course")
 def withdraw(request: HttpRequest, pk: int) -> dict[str, Any]:
     enrolment = _enrolment(request, pk)
-    services.withdraw(enrolment=enrolment)
+    services.enrolment_withdraw(enrolment=enrolment)
     return _enrolment_out(_fresh(enrolment))

@@ -22,7 +22,7 @@ from consilium.courses.models import (
     Verdict,
 )
 from consilium.courses.policy import eligible_reviewers
-from consilium.courses.selectors.authoring import author_institutions, last_approver
+from consilium.courses.selectors.authoring import institution_list_for_author, review_last_approver
 from consilium.courses.services.authoring import MAX_CHOICES, LessonData, RunData
 from consilium.institutions.models import Institution
 
@@ -38,7 +38,7 @@ def with_reviewer(form: forms.Form, course: Course, *, required: bool = False) -
     """Add the methodologist and note fields a major change of a published course needs."""
     if not required and course.status != CourseStatus.PUBLISHED:
         return
-    latest = last_approver(course)
+    latest = review_last_approver(course)
     form.fields["reviewer"] = ReviewerField(
         label=_("Methodologist"),
         queryset=eligible_reviewers(course),
@@ -149,7 +149,7 @@ class CourseForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, course: Course | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if course is None:
-            self.fields["owner"].queryset = author_institutions(user)  # type: ignore[attr-defined]
+            self.fields["owner"].queryset = institution_list_for_author(user)  # type: ignore[attr-defined]
             del self.fields["revision"]
         else:
             for name in ("owner", "language", "title", "summary", "description"):

@@ -22,12 +22,12 @@ from consilium.courses.policy import authorable_institutions, editable_courses
 from consilium.institutions.models import Institution
 
 
-def author_institutions(user: Any) -> QuerySet[Institution]:
+def institution_list_for_author(user: Any) -> QuerySet[Institution]:
     """The institutions the user may create courses for, by name."""
     return authorable_institutions(user).order_by("name_en")
 
 
-def authored_courses(user: Any, *, status: str = "") -> QuerySet[Course]:
+def course_list_authored(user: Any, *, status: str = "") -> QuerySet[Course]:
     """Courses the user may edit (their institutions' own and co-authored ones), newest first,
     with owner and variants loaded; filtered by ``status`` when it is one of the statuses."""
     rows = editable_courses(user)
@@ -40,7 +40,7 @@ def authored_courses(user: Any, *, status: str = "") -> QuerySet[Course]:
     )
 
 
-def course_for_edit(pk: int) -> Course:
+def course_detail_for_edit(pk: int) -> Course:
     """One course with everything its workspace shows (raises Course.DoesNotExist)."""
     lessons = Lesson.objects.select_related("quiz").prefetch_related(
         Prefetch(
@@ -65,7 +65,7 @@ def course_for_edit(pk: int) -> Course:
     )
 
 
-def course_reviews(course: Course) -> QuerySet[Review]:
+def review_list_of_course(course: Course) -> QuerySet[Review]:
     """Every review of the course, newest first, with reviewer and scores."""
     return (
         Review.objects.filter(course=course)
@@ -97,11 +97,11 @@ def review_queue(user: User, *, pending_only: bool = False) -> QuerySet[Review]:
     )
 
 
-def review_for_decision(pk: int) -> Review:
+def review_detail_for_decision(pk: int) -> Review:
     return Review.objects.select_related("course", "course__owner", "submitted_by").get(pk=pk)
 
 
-def last_approver(course: Course) -> User | None:
+def review_last_approver(course: Course) -> User | None:
     """The methodologist of the latest approving review (the default for the next review)."""
     latest = (
         Review.objects.filter(course=course, verdict="approved")

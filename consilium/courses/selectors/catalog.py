@@ -1,7 +1,7 @@
 """Reads of the public catalog: published courses of every institution, searched and filtered.
 
 The HTML catalog, its htmx partial, the iCalendar feed and the API list share ``CatalogFilter``
-and ``catalog``. Search folds the query the way the directory does (core/text.py) and matches
+and ``course_catalog``. Search folds the query the way the directory does (core/text.py) and matches
 every word as a prefix of a word in ``CourseSearchWord``, so a Kazakh title is found by a Latin
 query and the other way round.
 """
@@ -108,18 +108,18 @@ def _search(qs: QuerySet[Course], query: str) -> QuerySet[Course]:
     return qs
 
 
-def owners_with_courses() -> QuerySet[Institution]:
+def institution_list_with_courses() -> QuerySet[Institution]:
     """Institutions that own a published course (course_owner_idx answers each probe)."""
     published = Course.objects.filter(owner=OuterRef("pk"), status=CourseStatus.PUBLISHED)
     return Institution.objects.filter(Exists(published)).order_by("name_key", "id")
 
 
-def published_courses(user: Any) -> QuerySet[Course]:
+def course_list_published(user: Any) -> QuerySet[Course]:
     """What the catalog lists: the published courses among those this person may see."""
     return visible_courses(user).filter(status=CourseStatus.PUBLISHED)
 
 
-def filter_courses(qs: QuerySet[Course], flt: CatalogFilter) -> QuerySet[Course]:
+def course_list_filtered(qs: QuerySet[Course], flt: CatalogFilter) -> QuerySet[Course]:
     if flt.institution:
         # A union rather than OR: each half reads its own index.
         owned = Course.objects.filter(owner_id=flt.institution).order_by().values("pk")
@@ -154,13 +154,13 @@ def _variants() -> Prefetch[str, QuerySet[CourseVariant], str]:
     )
 
 
-def catalog(user: Any, flt: CatalogFilter | None = None) -> QuerySet[Course]:
+def course_catalog(user: Any, flt: CatalogFilter | None = None) -> QuerySet[Course]:
     """Published courses matching ``flt``: the next start soonest first, then the newest
     (course_catalog_order_idx).
 
-    Rows come with their owner, discipline and variants; call ``label`` on the rows shown.
+    Rows come with their owner, discipline and variants; call ``course_labels`` on the rows shown.
     """
-    qs = filter_courses(published_courses(user), flt or CatalogFilter())
+    qs = course_list_filtered(course_list_published(user), flt or CatalogFilter())
     return (
         qs.select_related("owner", "discipline")
         .prefetch_related(_variants())
@@ -168,7 +168,7 @@ def catalog(user: Any, flt: CatalogFilter | None = None) -> QuerySet[Course]:
     )
 
 
-def reader_variant(course: Course, language: str | None = None) -> CourseVariant | None:
+def variant_for_reader(course: Course, language: str | None = None) -> CourseVariant | None:
     """The variant in ``language`` (the reader's by default), else the original one."""
     variants = {v.language: v for v in course.variants.all()}
     language = language or translation.get_language() or ""
@@ -179,14 +179,14 @@ def reader_variant(course: Course, language: str | None = None) -> CourseVariant
     )
 
 
-def label(courses: Iterable[Course], language: str | None = None) -> list[Course]:
+def course_labels(courses: Iterable[Course], language: str | None = None) -> list[Course]:
     """Give each course (with prefetched variants) what a list row shows: ``title``,
     ``summary`` in the reader's language, ``languages`` and ``upcoming`` (the next start if it
     is still ahead)."""
     today = timezone.localdate()
     rows = list(courses)
     for course in rows:
-        variant = reader_variant(course, language)
+        variant = variant_for_reader(course, language)
         course.title = variant.title if variant else ""  # type: ignore[attr-defined]
         course.summary = variant.summary if variant else ""  # type: ignore[attr-defined]
         course.shown_language = variant.language if variant else ""  # type: ignore[attr-defined]
@@ -204,7 +204,7 @@ def label(courses: Iterable[Course], language: str | None = None) -> list[Course
 # --- one course --------------------------------------------------------------------------
 
 
-def course_for_page(pk: int) -> Course | None:
+def course_detail(pk: int) -> Course | None:
     """The course with what its page shows (access is checked by the caller)."""
     return (
         Course.objects.select_related("owner", "discipline")
@@ -214,7 +214,7 @@ def course_for_page(pk: int) -> Course | None:
     )
 
 
-def outline(variant: CourseVariant) -> list[Module]:
+def course_outline(variant: CourseVariant) -> list[Module]:
     """The variant's modules with their lessons (and each quiz lesson's quiz), in order."""
     return list(
         variant.modules.prefetch_related(
@@ -228,7 +228,7 @@ def outline(variant: CourseVariant) -> list[Module]:
     )
 
 
-def open_runs(course: Course) -> list[Run]:
+def run_list_open(course: Course) -> list[Run]:
     """Runs that have not ended, soonest first; each with ``places_left`` and ``open_now``."""
     today = timezone.localdate()
     runs = list(
@@ -240,11 +240,11 @@ def open_runs(course: Course) -> list[Run]:
         run.places_left = (  # type: ignore[attr-defined]
             None if run.capacity is None else max(0, run.capacity - run.enrolled)
         )
-        run.open_now = run_open(run, today)  # type: ignore[attr-defined]
+        run.open_now = run_is_open(run, today)  # type: ignore[attr-defined]
     return runs
 
 
-def run_open(run: Run, today: date | None = None) -> bool:
+def run_is_open(run: Run, today: date | None = None) -> bool:
     """Enrolment window open today (both ends inclusive) and the run not ended."""
     today = today or timezone.localdate()
     return (
@@ -254,9 +254,9 @@ def run_open(run: Run, today: date | None = None) -> bool:
     )
 
 
-def upcoming_runs(user: Any, flt: CatalogFilter | None = None, limit: int = 500) -> list[Run]:
+def run_list_upcoming(user: Any, flt: CatalogFilter | None = None, limit: int = 500) -> list[Run]:
     """Runs of catalog courses starting today or later, soonest first, for the feed."""
-    courses = filter_courses(published_courses(user), flt or CatalogFilter())
+    courses = course_list_filtered(course_list_published(user), flt or CatalogFilter())
     return list(
         Run.objects.filter(course__in=courses.values("pk"), starts_on__gte=timezone.localdate())
         .select_related("course")

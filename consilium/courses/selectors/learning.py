@@ -20,10 +20,10 @@ from consilium.courses.models import (
     QuizAttempt,
 )
 from consilium.courses.policy import visible_enrolments
-from consilium.courses.services.learning import lessons_done
+from consilium.courses.services.learning import enrolment_lessons_done
 
 
-def my_enrolments(user: Any) -> QuerySet[Enrolment]:
+def enrolment_list_of_person(user: Any) -> QuerySet[Enrolment]:
     """The person's enrolments (withdrawn ones left out), the newest first."""
     if not user.is_authenticated:
         return Enrolment.objects.none()
@@ -36,21 +36,21 @@ def my_enrolments(user: Any) -> QuerySet[Enrolment]:
     )
 
 
-def enrolment_of(user: Any, course_id: int) -> Enrolment | None:
+def enrolment_current(user: Any, course_id: int) -> Enrolment | None:
     """The person's current enrolment in a course, if any."""
     if not user.is_authenticated:
         return None
-    return my_enrolments(user).filter(course_id=course_id).first()
+    return enrolment_list_of_person(user).filter(course_id=course_id).first()
 
 
-def enrolment_for_page(pk: int) -> Enrolment | None:
+def enrolment_detail(pk: int) -> Enrolment | None:
     """One enrolment with its course, run and variant (access is checked by the caller)."""
     return Enrolment.objects.select_related("run", "variant", "course__owner").filter(pk=pk).first()
 
 
-def learning_outline(enrolment: Enrolment) -> list[Module]:
+def enrolment_outline(enrolment: Enrolment) -> list[Module]:
     """The modules of the enrolment's variant, each lesson marked ``done``."""
-    done = lessons_done(enrolment)
+    done = enrolment_lessons_done(enrolment)
     modules = list(
         Module.objects.filter(variant_id=enrolment.variant_id).prefetch_related(
             Prefetch("lessons", queryset=Lesson.objects.select_related("quiz"))
@@ -62,8 +62,8 @@ def learning_outline(enrolment: Enrolment) -> list[Module]:
     return modules
 
 
-def next_lesson(modules: list[Module]) -> Lesson | None:
-    """The first lesson not done yet (from ``learning_outline``)."""
+def lesson_next(modules: list[Module]) -> Lesson | None:
+    """The first lesson not done yet (from ``enrolment_outline``)."""
     for module in modules:
         for lesson in module.lessons.all():
             if not getattr(lesson, "done", False):
@@ -71,7 +71,7 @@ def next_lesson(modules: list[Module]) -> Lesson | None:
     return None
 
 
-def next_lessons(enrolments: list[Enrolment]) -> dict[int, Lesson]:
+def lesson_next_per_enrolment(enrolments: list[Enrolment]) -> dict[int, Lesson]:
     """The first lesson not done of each enrolment, in a fixed number of queries."""
     variant_ids = {e.variant_id for e in enrolments}
     lessons = list(
@@ -100,5 +100,5 @@ def next_lessons(enrolments: list[Enrolment]) -> dict[int, Lesson]:
     return result
 
 
-def attempts_of(enrolment: Enrolment, quiz: Quiz) -> QuerySet[QuizAttempt]:
+def attempt_list(enrolment: Enrolment, quiz: Quiz) -> QuerySet[QuizAttempt]:
     return QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).order_by("number")

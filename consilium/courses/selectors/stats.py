@@ -124,7 +124,7 @@ def _pick(years: list[YearTotals], year: int | None) -> YearTotals:
     return years[-1] if years else YearTotals(year=timezone.localdate().year)
 
 
-def course_titles(course_ids: list[int]) -> dict[int, str]:
+def course_title_map(course_ids: list[int]) -> dict[int, str]:
     """Each course's title in the reader's language, else its original language (one query)."""
     language = (get_language() or "en")[:2]
     titles: dict[int, str] = {}
@@ -147,7 +147,7 @@ def course_funnel(course_id: int) -> list[YearTotals]:
     return _years(YearStats.objects.filter(scope=StatsScope.COURSE, scope_id=course_id))
 
 
-def course_learners(user: Any, course: Course, query: str = "") -> QuerySet[Enrolment]:
+def course_learner_list(user: Any, course: Course, query: str = "") -> QuerySet[Enrolment]:
     """The course's enrolments that ``user`` may see, with their learners and progress, newest
     first; ``query`` matches the learner's name or e-mail."""
     rows = visible_enrolments(user).filter(course=course).select_related("learner", "run")
@@ -198,7 +198,7 @@ def institution_dashboard(
         scope_id__in=Course.objects.filter(owner=institution).values("pk"),
     ).order_by("-enrolments", "scope_id")
     rows = list(ranked if limit is None else ranked[:limit])
-    titles = course_titles([row.scope_id for row in rows])
+    titles = course_title_map([row.scope_id for row in rows])
     courses = [
         CourseLine(
             course_id=row.scope_id,
@@ -210,7 +210,7 @@ def institution_dashboard(
     return InstitutionDashboard(years=years, current=current, courses=courses)
 
 
-def published_course_count(institution: Institution) -> int:
+def course_published_count(institution: Institution) -> int:
     return Course.objects.filter(owner=institution, status=CourseStatus.PUBLISHED).count()
 
 

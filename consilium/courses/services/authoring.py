@@ -75,7 +75,7 @@ def _refuse(field: str, message: str) -> ValidationError:
 
 
 @read_only
-def check_editable(course: Course) -> None:
+def course_check_editable(course: Course) -> None:
     if course.status not in review.EDITABLE:
         raise ValidationError(
             _(
@@ -93,7 +93,9 @@ def _touch(course: Course) -> None:
 
 
 @service
-def major_change(*, course: Course, by: User, reviewer: User | None, note: str, what: str) -> None:
+def course_major_change(
+    *, course: Course, by: User, reviewer: User | None, note: str, what: str
+) -> None:
     """A structural change to ``course``: if it is published, send it back to review.
 
     ``what`` says what changed; it is kept in the new review's note (the course's record of
@@ -119,7 +121,7 @@ def major_change(*, course: Course, by: User, reviewer: User | None, note: str, 
 
 
 @service
-def rebuild_search(course: Course) -> None:
+def course_search_rebuild(course: Course) -> None:
     """Store the search text and words of every variant's title and summary and the tags."""
     texts: list[str] = []
     for variant in CourseVariant.objects.filter(course=course).order_by("language"):
@@ -242,7 +244,7 @@ def course_create(
         description=description,
         translation_status=TranslationStatus.ORIGINAL,
     )
-    rebuild_search(course)
+    course_search_rebuild(course)
     return course
 
 
@@ -263,7 +265,7 @@ def course_update(
     locked = Course.objects.select_for_update().get(pk=course.pk)
     if locked.revision != expected_revision:
         raise ConflictError
-    check_editable(locked)
+    course_check_editable(locked)
     errors = _check_settings(settings_)
     try:
         tags = _tags(settings_.tags)
@@ -290,7 +292,7 @@ def course_update(
         labels = ", ".join(
             str(getattr(Course._meta.get_field(name), "verbose_name", name)) for name in changed
         )
-        major_change(course=locked, by=by, reviewer=reviewer, note=note, what=labels)
+        course_major_change(course=locked, by=by, reviewer=reviewer, note=note, what=labels)
     locked.discipline = settings_.discipline
     locked.audience = settings_.audience
     locked.level = settings_.level
@@ -313,7 +315,7 @@ def course_update(
     )
     locked.refresh_from_db()
     locked.co_authors.set([i for i in settings_.co_authors if i.pk != locked.owner_id])
-    rebuild_search(locked)
+    course_search_rebuild(locked)
     _touch(locked)
     return locked
 
@@ -349,7 +351,7 @@ def variant_add(
 ) -> CourseVariant:
     """A new language variant (one per language) of the course."""
     course = Course.objects.select_for_update().get(pk=course.pk)
-    check_editable(course)
+    course_check_editable(course)
     if language not in LANGS:
         raise _refuse("language", _("Choose a language from the list."))
     if CourseVariant.objects.filter(course=course, language=language).exists():
@@ -358,7 +360,7 @@ def variant_add(
     title, summary, description = _variant_texts(
         title=title, summary=summary, description=description
     )
-    major_change(
+    course_major_change(
         course=course,
         by=by,
         reviewer=reviewer,
@@ -373,7 +375,7 @@ def variant_add(
         description=description,
         translation_status=translation_status,
     )
-    rebuild_search(course)
+    course_search_rebuild(course)
     _touch(course)
     return variant
 
@@ -390,14 +392,14 @@ def variant_update(
 ) -> CourseVariant:
     """Change a variant's texts and translation status (a wording change: never major)."""
     course = Course.objects.select_for_update().get(pk=variant.course_id)
-    check_editable(course)
+    course_check_editable(course)
     _check_translation_status(course, variant.language, translation_status)
     variant.title, variant.summary, variant.description = _variant_texts(
         title=title, summary=summary, description=description
     )
     variant.translation_status = translation_status
     variant.save()
-    rebuild_search(course)
+    course_search_rebuild(course)
     _touch(course)
     return variant
 
@@ -407,7 +409,7 @@ def variant_update(
 
 def _lock_course(course_id: int) -> Course:
     course = Course.objects.select_for_update().get(pk=course_id)
-    check_editable(course)
+    course_check_editable(course)
     return course
 
 
@@ -440,7 +442,7 @@ def module_add(
 ) -> Module:
     course = _lock_course(variant.course_id)
     title = _title(title)
-    major_change(
+    course_major_change(
         course=course,
         by=by,
         reviewer=reviewer,
@@ -469,7 +471,7 @@ def module_delete(
     *, module: Module, by: User, reviewer: User | None = None, note: str = ""
 ) -> None:
     course = _lock_course(module.variant.course_id)
-    major_change(
+    course_major_change(
         course=course,
         by=by,
         reviewer=reviewer,
@@ -565,7 +567,7 @@ def lesson_add(
     if kind not in LessonKind.values:
         raise _refuse("kind", _("Choose a kind of lesson from the list."))
     fields = _lesson_fields(kind, data, has_file=False)
-    major_change(
+    course_major_change(
         course=course,
         by=by,
         reviewer=reviewer,
@@ -595,7 +597,7 @@ def lesson_delete(
     *, lesson: Lesson, by: User, reviewer: User | None = None, note: str = ""
 ) -> None:
     course = _lock_course(lesson.module.variant.course_id)
-    major_change(
+    course_major_change(
         course=course,
         by=by,
         reviewer=reviewer,
@@ -652,7 +654,7 @@ def quiz_update(
     if errors:
         raise ValidationError(errors)
     if (passing_score, max_attempts) != (quiz.passing_score, quiz.max_attempts):
-        major_change(
+        course_major_change(
             course=course,
             by=by,
             reviewer=reviewer,
@@ -704,7 +706,7 @@ def question_add(
     """A question with its answer choices, each as (text, correct); blank choices are skipped."""
     course = _quiz_course(quiz)
     given = _check_question(text, multiple, choices)
-    major_change(
+    course_major_change(
         course=course, by=by, reviewer=reviewer, note=note, what=_("a quiz question added")
     )
     last = Question.objects.filter(quiz=quiz).order_by("-position").first()
@@ -739,7 +741,7 @@ def question_update(
         c for _t, c in given
     ]
     if not same_shape:
-        major_change(
+        course_major_change(
             course=course,
             by=by,
             reviewer=reviewer,
@@ -768,7 +770,7 @@ def question_delete(
     *, question: Question, by: User, reviewer: User | None = None, note: str = ""
 ) -> None:
     course = _quiz_course(question.quiz)
-    major_change(
+    course_major_change(
         course=course, by=by, reviewer=reviewer, note=note, what=_("a quiz question removed")
     )
     quiz_id = question.quiz_id
@@ -829,7 +831,7 @@ def run_create(*, course: Course, by: User, data: RunData) -> Run:
     course = _run_course(course.pk)
     _check_run(data)
     run = Run.objects.create(course=course, **data.__dict__)
-    refresh_next_start(course_ids=[course.pk])
+    course_next_start_refresh(course_ids=[course.pk])
     _touch(course)
     return run
 
@@ -842,7 +844,7 @@ def run_update(*, run: Run, by: User, data: RunData) -> Run:
     for name, value in data.__dict__.items():
         setattr(locked, name, value)
     locked.save()
-    refresh_next_start(course_ids=[course.pk])
+    course_next_start_refresh(course_ids=[course.pk])
     _touch(course)
     return locked
 
@@ -856,12 +858,12 @@ def run_delete(*, run: Run, by: User) -> None:
             _("People are enrolled in this run: it cannot be deleted. Close its enrolment instead.")
         )
     locked.delete()
-    refresh_next_start(course_ids=[course.pk])
+    course_next_start_refresh(course_ids=[course.pk])
     _touch(course)
 
 
 @service
-def refresh_next_start(*, course_ids: Sequence[int] | None = None) -> int:
+def course_next_start_refresh(*, course_ids: Sequence[int] | None = None) -> int:
     """Set each course's ``next_start``: the earliest start among its runs not yet ended.
 
     All courses when ``course_ids`` is None (the daily ``refresh_course_dates`` command, as

@@ -33,7 +33,7 @@ from consilium.courses.models import (
     QuizAttempt,
     Run,
 )
-from consilium.courses.selectors.catalog import run_open
+from consilium.courses.selectors.catalog import run_is_open
 
 
 def _today() -> Any:
@@ -64,7 +64,7 @@ def _default_variant(course: Any, language: str) -> CourseVariant | None:
 
 
 @service
-def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> Enrolment:
+def enrolment_create(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> Enrolment:
     """Enrol ``learner`` in ``run`` (in ``variant``, else the one in their language, else the
     original one). Refused when the course is not published, the enrolment window is closed,
     the run is full or the person is already enrolled in it."""
@@ -75,7 +75,7 @@ def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> En
     course = run.course
     if course.status != CourseStatus.PUBLISHED:
         raise ValidationError(_("This course is not open for enrolment."))
-    if not run_open(run, _today()):
+    if not run_is_open(run, _today()):
         raise ValidationError(_("Enrolment in this run is closed."))
     if variant is None:
         variant = _default_variant(course, learner.language or "")
@@ -109,7 +109,7 @@ def enrol(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> En
 
 
 @service
-def withdraw(*, enrolment: Enrolment) -> Enrolment:
+def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
     """Leave a run; the place is freed. A completed course cannot be withdrawn from."""
     # The run first, then the enrolment: the order enrol takes its locks in.
     list(Run.objects.select_for_update().filter(pk=enrolment.run_id))
@@ -182,7 +182,7 @@ def _required_done(enrolment: Enrolment) -> tuple[set[int], set[int]]:
 
 
 @read_only
-def lessons_done(enrolment: Enrolment) -> set[int]:
+def enrolment_lessons_done(enrolment: Enrolment) -> set[int]:
     """Ids of every lesson of the current variant that counts as done (quizzes passed)."""
     done = set(
         LessonProgress.objects.filter(
@@ -248,7 +248,7 @@ def lesson_complete(*, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
 
 
 @read_only
-def attempts_left(enrolment: Enrolment, quiz: Quiz) -> int:
+def quiz_attempts_left(enrolment: Enrolment, quiz: Quiz) -> int:
     used = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).count()
     return max(0, quiz.max_attempts - used)
 

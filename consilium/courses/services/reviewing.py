@@ -3,7 +3,7 @@
 Each step is a transition of ``review.TRANSITIONS``; anything else is refused with a clear
 message. Every verdict is kept: a review row per submission, with its scores per rubric
 criterion. The reviewer is told when a course is assigned to them, the authors when it is
-decided (``notifications.services.notify``).
+decided (``notifications.services.notification_send``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from consilium.courses.models import (
     Verdict,
 )
 from consilium.courses.versions import CATALOG
-from consilium.notifications.services import notify
+from consilium.notifications.services import notification_send
 
 
 def _transition(course: Course, to: str) -> None:
@@ -42,16 +42,16 @@ def _transition(course: Course, to: str) -> None:
 
 
 @read_only
-def institution_ids(course: Course) -> set[int]:
+def course_institution_ids(course: Course) -> set[int]:
     return {course.owner_id, *course.co_authors.values_list("pk", flat=True)}
 
 
 @read_only
-def authors_of(course: Course) -> list[User]:
+def course_authors(course: Course) -> list[User]:
     """The course authors at the course's owner and co-authoring institutions."""
     return list(
         User.objects.filter(
-            memberships__institution_id__in=institution_ids(course),
+            memberships__institution_id__in=course_institution_ids(course),
             memberships__role=Role.COURSE_AUTHOR,
             is_active=True,
         ).distinct()
@@ -59,13 +59,13 @@ def authors_of(course: Course) -> list[User]:
 
 
 @read_only
-def check_reviewer(course: Course, reviewer: User | None) -> User:
+def review_check_reviewer(course: Course, reviewer: User | None) -> User:
     """A methodologist (anywhere) who is not a course author at the course's institutions."""
     if reviewer is None:
         raise ValidationError({"reviewer": [_("Choose the methodologist who will review it.")]})
     if not policy.is_methodologist(reviewer):
         raise ValidationError({"reviewer": [_("Choose a methodologist from the list.")]})
-    if policy.authors_at(reviewer, institution_ids(course)):
+    if policy.authors_at(reviewer, course_institution_ids(course)):
         raise ValidationError(
             {
                 "reviewer": [
@@ -77,7 +77,7 @@ def check_reviewer(course: Course, reviewer: User | None) -> User:
 
 
 @read_only
-def course_title(course: Course) -> str:
+def course_original_title(course: Course) -> str:
     """The title in the original language (the one every course has)."""
     return CourseVariant.objects.filter(
         course=course, language=course.original_language
@@ -88,7 +88,7 @@ def course_title(course: Course) -> str:
 def review_submit(*, course: Course, reviewer: User | None, note: str = "", by: User) -> Review:
     """Send the course to ``reviewer``; it is in review until they decide or it is withdrawn."""
     course = Course.objects.select_for_update().get(pk=course.pk)
-    reviewer = check_reviewer(course, reviewer)
+    reviewer = review_check_reviewer(course, reviewer)
     if course.status == CourseStatus.IN_REVIEW:
         raise ValidationError(_("The course is already being reviewed."))
     if not Lesson.objects.filter(
@@ -109,8 +109,8 @@ def review_submit(*, course: Course, reviewer: User | None, note: str = "", by: 
     )
     if was_public:
         public_cache.bump(CATALOG)
-    title = course_title(course)
-    notify(
+    title = course_original_title(course)
+    notification_send(
         users=[reviewer],
         message=partial(_assigned_message, title),
         url=reverse("courses:review", args=[submitted.pk]),
@@ -178,9 +178,11 @@ def review_decide(
     locked.verdict, locked.comment, locked.decided_at = verdict, comment, timezone.now()
     locked.save(update_fields=["verdict", "comment", "decided_at"])
     public_cache.bump(CATALOG)
-    notify(
-        users=authors_of(course),
-        message=partial(_decided_message, course_title(course), to == CourseStatus.PUBLISHED),
+    notification_send(
+        users=course_authors(course),
+        message=partial(
+            _decided_message, course_original_title(course), to == CourseStatus.PUBLISHED
+        ),
         url=reverse("courses:edit", args=[course.pk]),
         subject=gettext_lazy("Your course was reviewed"),
     )

@@ -3,16 +3,16 @@
 Dashboards read ``YearStats`` only. The rows are kept like this:
 
 * a course row (enrolments by ``enrolled_at`` year, completions by ``completed_at`` year,
-  certificates as the receivers of ``signals.count_certificates`` count them: the credentials
-  app) is recomputed from the raw rows by the task ``refresh_course_year`` whenever
+  certificates as the receivers of ``signals.count_certificates`` count them: the certificates
+  app) is recomputed from the raw rows by the task ``refresh_course_year`` (``course_year_refresh``) whenever
   ``tasks.record_change`` is called for it;
 * visitors are never recomputed: a visit leaves only a salted daily hash (``VisitMark``), and
-  the nightly ``close_visit_day`` adds each day's distinct hashes to the course's year and
+  the nightly ``visit_day_close`` adds each day's distinct hashes to the course's year and
   deletes the marks;
 * an institution row is the sum of the rows of the courses it *owns* (co-authored courses
   count for their owner only), the network row the sum of all course rows; ``courses`` is the
   number of courses in the catalog (published) first published in or before that year;
-* ``rebuild_all`` recomputes every row from the raw rows (visitors kept) for the nightly
+* ``stats_rebuild_all`` recomputes every row from the raw rows (visitors kept) for the nightly
   command and after bulk loads.
 """
 
@@ -103,7 +103,7 @@ def visit_record(*, course_id: int, day: date, digest: str) -> None:
 
 
 @service
-def close_visit_day(day: date) -> int:
+def visit_day_close(day: date) -> int:
     """Add the distinct visitors of ``day`` (and of any earlier day left open) to the courses'
     years, refresh the institutions and the network, and delete those marks.
 
@@ -151,7 +151,7 @@ def _certificates(course_id: int, year: int) -> int:
 
 
 @service
-def refresh_course_year(*, course_id: int, year: int) -> None:
+def course_year_refresh(*, course_id: int, year: int) -> None:
     """Recompute one course's row for one year from the raw rows (visitors kept), then its
     owner institution's row and the network row."""
     owner_id = Course.objects.filter(pk=course_id).values_list("owner_id", flat=True).first()
@@ -190,7 +190,7 @@ def _refresh_institution_year(institution_id: int, year: int) -> None:
 
 
 def _refresh_network_year(year: int) -> None:
-    # Every change of the totals ends here (or in rebuild_all): the dashboards' cached pages go.
+    # Every change of the totals ends here (or in stats_rebuild_all): the dashboards' cached pages go.
     public_cache.bump(STATS_CACHE)
     values = _sums(YearStats.objects.filter(scope=StatsScope.INSTITUTION, year=year))
     values["courses"] = _catalog_courses(year).count()
@@ -204,7 +204,7 @@ def _per_course_year(rows: Iterable[dict[str, Any]]) -> dict[tuple[int, int], in
 
 
 @service
-def rebuild_all() -> None:
+def stats_rebuild_all() -> None:
     """Recompute every row from the raw rows; visitors (which have no raw rows) are kept.
 
     Institution and network rows are rebuilt for every year with course rows, and for the

@@ -14,7 +14,7 @@ See ``tests/access_matrix.py``.
   review, assigned to another methodologist, was withdrawn (``their_review``).
 
 Rows read them as ``w.c.<name>``. Certificates add theirs to this part
-(``consilium/credentials/tests/access_matrix.py``).
+(``consilium/certificates/tests/access_matrix.py``).
 """
 
 from __future__ import annotations
@@ -95,8 +95,8 @@ def build(world: World) -> dict[str, Any]:
         module=module, position=3, title="Slides", kind=LessonKind.FILE, required=False
     )
     file_lesson.file.save("slides.pdf", ContentFile(b"%PDF-1.4 slides"), save=True)
-    enrolment = learning.enrol(run=published.runs.get(), learner=learner_user)
-    their_enrolment = learning.enrol(run=published.runs.get(), learner=UserFactory())
+    enrolment = learning.enrolment_create(run=published.runs.get(), learner=learner_user)
+    their_enrolment = learning.enrolment_create(run=published.runs.get(), learner=UserFactory())
     wrong = {q.pk: [c.pk for c in q.choices.all() if not c.correct] for q in quiz.questions.all()}
     attempt = learning.quiz_submit(enrolment=enrolment, quiz=quiz, answers=wrong)
 

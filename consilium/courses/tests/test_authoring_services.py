@@ -627,4 +627,4 @@ def test_refresh_course_dates_command(school):
     Course.objects.filter(pk=course.pk).update(next_start=None)
     call_command("refresh_course_dates")
     assert Course.objects.get(pk=course.pk).next_start == course.runs.get().starts_on
-    assert services.refresh_next_start() == 0
+    assert services.course_next_start_refresh() == 0

@@ -19,7 +19,7 @@ from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.core.text import document_words
 from consilium.courses import testing
 from consilium.courses.models import Course, CourseSearchWord, CourseStatus, Run
-from consilium.courses.selectors.catalog import CatalogFilter, catalog
+from consilium.courses.selectors.catalog import CatalogFilter, course_catalog
 from consilium.institutions.testing import InstitutionFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def indexed(**kwargs: Any) -> Course:
 
 
 def titles(user: Any, **params: Any) -> list[int]:
-    return [c.pk for c in catalog(user, CatalogFilter.from_params(params))]
+    return [c.pk for c in course_catalog(user, CatalogFilter.from_params(params))]
 
 
 # --- search --------------------------------------------------------------------------------

@@ -40,7 +40,10 @@ def test_the_last_seats_go_to_exactly_as_many_people_as_there_are_seats(capacity
     Run.objects.filter(pk=run.pk).update(capacity=capacity)
     people = [UserFactory() for _ in range(capacity + 6)]
     outcomes = run_concurrently(
-        *[lambda person=person: learning.enrol(run=run, learner=person) for person in people]
+        *[
+            lambda person=person: learning.enrolment_create(run=run, learner=person)
+            for person in people
+        ]
     )
     refused = _refusals(outcomes)
     run.refresh_from_db()
@@ -52,7 +55,7 @@ def test_the_last_seats_go_to_exactly_as_many_people_as_there_are_seats(capacity
 def test_one_person_enrolling_ten_times_at_once_is_enrolled_once() -> None:
     run = testing.course().runs.get()
     person = UserFactory()
-    outcomes = run_concurrently(*[lambda: learning.enrol(run=run, learner=person)] * 10)
+    outcomes = run_concurrently(*[lambda: learning.enrolment_create(run=run, learner=person)] * 10)
     assert len(_refusals(outcomes)) == 9
     run.refresh_from_db()
     assert Enrolment.objects.filter(run=run, learner=person).count() == 1
@@ -64,14 +67,14 @@ def test_withdraw_and_enrol_again_racing_keep_the_count_of_places(round_: int) -
     run = testing.course().runs.get()
     Run.objects.filter(pk=run.pk).update(capacity=2)
     person, other = UserFactory(), UserFactory()
-    enrolment = learning.enrol(run=run, learner=person)
+    enrolment = learning.enrolment_create(run=run, learner=person)
     calls = []
     for n in range(10):
         if n % 2:
-            calls.append(lambda: learning.withdraw(enrolment=enrolment))
+            calls.append(lambda: learning.enrolment_withdraw(enrolment=enrolment))
         else:
-            calls.append(lambda: learning.enrol(run=run, learner=person))
-    calls.append(lambda: learning.enrol(run=run, learner=other))
+            calls.append(lambda: learning.enrolment_create(run=run, learner=person))
+    calls.append(lambda: learning.enrolment_create(run=run, learner=other))
     _refusals(run_concurrently(*calls))
     run.refresh_from_db()
     assert run.enrolled == _active(run) <= 2

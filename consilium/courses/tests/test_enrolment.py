@@ -14,7 +14,7 @@ from consilium.accounts.services import api_token_create
 from consilium.accounts.testing import UserFactory
 from consilium.courses import testing
 from consilium.courses.models import CourseStatus, Enrolment, EnrolmentStatus, Run
-from consilium.courses.services.learning import enrol, withdraw
+from consilium.courses.services.learning import enrolment_create, enrolment_withdraw
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -34,7 +34,7 @@ def refused(run: Run, learner, message: str, **kwargs) -> None:
     before = Run.objects.get(pk=run.pk).enrolled
     count = Enrolment.objects.count()
     with pytest.raises(ValidationError) as exc:
-        enrol(run=run, learner=learner, **kwargs)
+        enrolment_create(run=run, learner=learner, **kwargs)
     assert message in " ".join(exc.value.messages)
     assert Enrolment.objects.count() == count
     assert Run.objects.get(pk=run.pk).enrolled == before
@@ -42,7 +42,7 @@ def refused(run: Run, learner, message: str, **kwargs) -> None:
 
 def test_enrol_counts_the_place_and_picks_the_learner_language(run) -> None:
     learner = UserFactory(language="ru")
-    enrolment = enrol(run=run, learner=learner)
+    enrolment = enrolment_create(run=run, learner=learner)
     assert enrolment.variant.language == "ru"
     assert enrolment.status == EnrolmentStatus.ACTIVE
     assert Run.objects.get(pk=run.pk).enrolled == 1
@@ -50,7 +50,7 @@ def test_enrol_counts_the_place_and_picks_the_learner_language(run) -> None:
 
 def test_second_enrolment_is_refused(run) -> None:
     learner = UserFactory()
-    enrol(run=run, learner=learner)
+    enrolment_create(run=run, learner=learner)
     refused(run, learner, "already enrolled")
 
 
@@ -74,23 +74,23 @@ def test_closed_window_is_refused(run, opens, closes, ends) -> None:
 
 def test_window_ends_are_inclusive(run) -> None:
     Run.objects.filter(pk=run.pk).update(enrolment_opens_on=TODAY, enrolment_closes_on=TODAY)
-    enrol(run=run, learner=UserFactory())
+    enrolment_create(run=run, learner=UserFactory())
 
 
 def test_full_run_is_refused_and_a_withdrawal_frees_a_place(run) -> None:
     Run.objects.filter(pk=run.pk).update(capacity=1)
-    first = enrol(run=run, learner=UserFactory())
+    first = enrolment_create(run=run, learner=UserFactory())
     refused(run, UserFactory(), "full")
-    withdraw(enrolment=first)
+    enrolment_withdraw(enrolment=first)
     assert Run.objects.get(pk=run.pk).enrolled == 0
-    enrol(run=run, learner=UserFactory())
+    enrolment_create(run=run, learner=UserFactory())
 
 
 def test_coming_back_after_withdrawing_reuses_the_enrolment(run) -> None:
     learner = UserFactory()
-    first = enrol(run=run, learner=learner)
-    withdraw(enrolment=first)
-    again = enrol(run=run, learner=learner)
+    first = enrolment_create(run=run, learner=learner)
+    enrolment_withdraw(enrolment=first)
+    again = enrolment_create(run=run, learner=learner)
     assert again.pk == first.pk and again.status == EnrolmentStatus.ACTIVE
     assert Run.objects.get(pk=run.pk).enrolled == 1
 
@@ -178,10 +178,10 @@ def test_api_enrol_and_refusals(run) -> None:
 
 
 def test_completed_course_cannot_be_withdrawn_from(run) -> None:
-    enrolment = enrol(run=run, learner=UserFactory())
+    enrolment = enrolment_create(run=run, learner=UserFactory())
     Enrolment.objects.filter(pk=enrolment.pk).update(status=EnrolmentStatus.COMPLETED)
     with pytest.raises(ValidationError, match="completed"):
-        withdraw(enrolment=enrolment)
+        enrolment_withdraw(enrolment=enrolment)
     assert Run.objects.get(pk=run.pk).enrolled == 1
 
 
@@ -190,5 +190,5 @@ def test_enrol_prefers_a_variant_with_lessons_over_an_empty_translation() -> Non
     from consilium.courses.models import CourseVariant
 
     CourseVariant.objects.create(course=course, language="kk", title="Этика", summary="")
-    enrolment = enrol(run=course.runs.get(), learner=UserFactory(language="kk"))
+    enrolment = enrolment_create(run=course.runs.get(), learner=UserFactory(language="kk"))
     assert enrolment.variant.language == "ru"  # the Kazakh translation has no lessons yet

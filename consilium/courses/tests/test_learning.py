@@ -55,7 +55,7 @@ def api(user: Any) -> Client:
 @pytest.fixture
 def enrolment() -> Enrolment:
     run = testing.course(titles={"en": "Ethics", "kk": "Этика"}).runs.get()
-    return learning.enrol(
+    return learning.enrolment_create(
         run=run, learner=UserFactory(), variant=run.course.variants.get(language="en")
     )
 
@@ -143,7 +143,7 @@ def test_failed_quiz_counts_an_attempt_and_does_not_complete(enrolment) -> None:
     assert attempt.score == 0 and not attempt.passed
     unanswered = learning.quiz_submit(enrolment=enrolment, quiz=quiz, answers={})
     assert unanswered.score == 0 and unanswered.number == 2
-    assert learning.attempts_left(enrolment, quiz) == 0
+    assert learning.quiz_attempts_left(enrolment, quiz) == 0
 
 
 def _tampered(enrolment: Enrolment, quiz: Quiz, answers: Any, message: str) -> None:
@@ -220,7 +220,7 @@ def test_quiz_cannot_be_marked_done_and_foreign_lessons_are_refused(enrolment) -
 
 def test_withdrawn_learner_cannot_go_on(enrolment) -> None:
     text, _quiz, _question = parts(enrolment)
-    learning.withdraw(enrolment=enrolment)
+    learning.enrolment_withdraw(enrolment=enrolment)
     with pytest.raises(ValidationError, match="withdrawn"):
         learning.lesson_complete(enrolment=enrolment, lesson=text)
 
@@ -325,7 +325,7 @@ def test_my_learning_query_count_does_not_grow(client) -> None:
 
     def enrol_in_one() -> None:
         run = testing.course().runs.get()
-        learning.enrol(run=run, learner=learner)
+        learning.enrolment_create(run=run, learner=learner)
 
     def add_rows() -> None:
         for _ in range(19):
@@ -343,9 +343,9 @@ def test_api_my_enrolments_query_count_does_not_grow() -> None:
 
     def add_rows() -> None:
         for _ in range(19):
-            learning.enrol(run=testing.course().runs.get(), learner=learner)
+            learning.enrolment_create(run=testing.course().runs.get(), learner=learner)
 
-    learning.enrol(run=testing.course().runs.get(), learner=learner)
+    learning.enrolment_create(run=testing.course().runs.get(), learner=learner)
     # warm_up: the token's first use is noted once.
     fetch = get_ok(client, "/api/v1/courses/enrolments/")
     data = assert_queries_constant(fetch, add_rows, warm_up=True).result.json()

@@ -115,7 +115,7 @@ def test_approve_publishes_keeps_scores_and_tells_authors(school, author, method
     )
     course.refresh_from_db()
     assert course.published_at == first
-    assert selectors.last_approver(course) == methodologist
+    assert selectors.review_last_approver(course) == methodologist
 
 
 def test_request_changes_needs_comment_and_all_scores(school, author, methodologist):
@@ -151,7 +151,7 @@ def test_request_changes_needs_comment_and_all_scores(school, author, methodolog
     assert Course.objects.get(pk=course.pk).status == CourseStatus.CHANGES_REQUESTED
     # The author fixes it and resubmits: a second review; both verdicts are kept.
     reviewing.review_submit(course=course, reviewer=methodologist, note="fixed", by=author)
-    assert list(selectors.course_reviews(course).values_list("verdict", flat=True)) == [
+    assert list(selectors.review_list_of_course(course).values_list("verdict", flat=True)) == [
         Verdict.PENDING,
         Verdict.CHANGES_REQUESTED,
     ]
@@ -228,7 +228,7 @@ def test_review_queue_query_count(school, author, methodologist):
 
 def test_authored_query_count(school, author):
     def fetch() -> None:
-        rows = list(selectors.authored_courses(author)[:20])
+        rows = list(selectors.course_list_authored(author)[:20])
         [(selectors.variant_title(c), c.owner.display_short, c.discipline.name) for c in rows]
 
     def add_rows() -> None:
@@ -238,6 +238,6 @@ def test_authored_query_count(school, author):
     testing.course(owner=school, titles={"en": "A", "kk": "Ә"})
     # warm_up: the first call reads the author's roles once and keeps them on the user.
     assert_queries_constant(fetch, add_rows, warm_up=True)
-    assert len(list(selectors.authored_courses(author, status="draft"))) == 0
-    assert selectors.authored_courses(member(Role.TEACHER, school)).count() == 0
+    assert len(list(selectors.course_list_authored(author, status="draft"))) == 0
+    assert selectors.course_list_authored(member(Role.TEACHER, school)).count() == 0
     assert Module.objects.count() == 40

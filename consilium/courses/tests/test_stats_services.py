@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def certificates(monkeypatch):
-    """Certificates per (course, year), as the credentials app would count them: the only
+    """Certificates per (course, year), as the certificates app would count them: the only
     answer to ``signals.count_certificates`` here (the app's own receiver is set aside)."""
     issued: dict[tuple[int, int], int] = {}
 
@@ -143,25 +143,25 @@ def test_closing_a_day_counts_distinct_visitors_and_is_idempotent():
         + [VisitMark(course=other, day=day, digest="b" * 64)]
         + [VisitMark(course=other, day=day + timedelta(days=1), digest="c" * 64)]
     )
-    assert stats.close_visit_day(day) == 5
+    assert stats.visit_day_close(day) == 5
     assert row(StatsScope.COURSE, course.pk, 2025).visitors == 4
     assert row(StatsScope.COURSE, other.pk, 2025).visitors == 1
     assert row(StatsScope.INSTITUTION, owner.pk, 2025).visitors == 5
     assert row(StatsScope.NETWORK, 0, 2025).visitors == 5
     assert list(VisitMark.objects.values_list("day", flat=True)) == [day + timedelta(days=1)]
-    assert stats.close_visit_day(day) == 0  # the second run finds nothing
+    assert stats.visit_day_close(day) == 0  # the second run finds nothing
     assert row(StatsScope.NETWORK, 0, 2025).visitors == 5
 
 
 def test_closing_adds_to_the_totals_and_keeps_other_counts():
     course = testing.course()
     enrol(course, year=2025)
-    stats.refresh_course_year(course_id=course.pk, year=2025)
+    stats.course_year_refresh(course_id=course.pk, year=2025)
     VisitMark.objects.create(course=course, day=date(2025, 5, 1), digest="a" * 64)
-    stats.close_visit_day(date(2025, 5, 1))
+    stats.visit_day_close(date(2025, 5, 1))
     VisitMark.objects.create(course=course, day=date(2025, 5, 2), digest="a" * 64)
-    stats.close_visit_day(date(2025, 5, 2))
-    stats.refresh_course_year(course_id=course.pk, year=2025)  # keeps visitors
+    stats.visit_day_close(date(2025, 5, 2))
+    stats.course_year_refresh(course_id=course.pk, year=2025)  # keeps visitors
     course_row = row(StatsScope.COURSE, course.pk, 2025)
     assert (course_row.visitors, course_row.enrolments) == (2, 1)
 
@@ -197,14 +197,14 @@ def test_institution_rows_count_owned_courses_only():
     course.co_authors.add(partner)
     testing.course(owner=owner, status=CourseStatus.DRAFT)
     enrol(course, year=this)
-    stats.refresh_course_year(course_id=course.pk, year=this)
+    stats.course_year_refresh(course_id=course.pk, year=this)
     assert row(StatsScope.INSTITUTION, owner.pk, this).enrolments == 1
     assert row(StatsScope.INSTITUTION, owner.pk, this).courses == 1
     assert not YearStats.objects.filter(scope=StatsScope.INSTITUTION, scope_id=partner.pk)
 
 
 def test_refreshing_a_missing_course_does_nothing():
-    stats.refresh_course_year(course_id=999999, year=2026)
+    stats.course_year_refresh(course_id=999999, year=2026)
     assert not YearStats.objects.exists()
 
 
@@ -241,14 +241,14 @@ def test_rebuild_all_equals_the_incremental_totals(certificates):
     certificates[(a.pk, this_year)] = 1
     certificates[(c.pk, this_year)] = 1
     VisitMark.objects.create(course=a, day=date(this_year - 1, 3, 3), digest="a" * 64)
-    stats.close_visit_day(date(this_year - 1, 3, 3))
+    stats.visit_day_close(date(this_year - 1, 3, 3))
     for course in (a, b, c):
         for year in (this_year - 1, this_year):
-            stats.refresh_course_year(course_id=course.pk, year=year)
+            stats.course_year_refresh(course_id=course.pk, year=year)
     incremental = _table()
     YearStats.objects.exclude(scope=StatsScope.COURSE).delete()
     YearStats.objects.filter(scope=StatsScope.COURSE).update(enrolments=99, completions=99)
-    stats.rebuild_all()
+    stats.stats_rebuild_all()
     assert _table() == incremental
     assert row(StatsScope.COURSE, a.pk, this_year - 1).visitors == 1  # kept
     network = row(StatsScope.NETWORK, 0, this_year)

@@ -340,7 +340,7 @@ def test_dashboards_are_cached_per_person_until_the_totals_change(client):
     assert hit < first  # served from the person's cache
     assert _count_cached(client, url) == hit
     course = Course.objects.first()
-    stats_services.refresh_course_year(course_id=course.pk, year=THIS_YEAR)
+    stats_services.course_year_refresh(course_id=course.pk, year=THIS_YEAR)
     assert _count_cached(client, url) > hit  # the totals moved: rendered afresh
 
 

@@ -70,7 +70,7 @@ View = Callable[..., HttpResponse]
 
 def _course(request: HttpRequest, pk: int, **_kwargs: Any) -> Course:
     try:
-        return selectors.course_for_edit(pk)
+        return selectors.course_detail_for_edit(pk)
     except Course.DoesNotExist:
         raise Http404 from None
 
@@ -159,7 +159,7 @@ def _settings(data: dict[str, Any]) -> services.Settings:
 @requires(Perm.COURSE_CREATE)
 def authored(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    rows = selectors.authored_courses(request.user, status=status)
+    rows = selectors.course_list_authored(request.user, status=status)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     for course in page.object_list:
         course.title = selectors.variant_title(course, request.LANGUAGE_CODE)
@@ -202,7 +202,7 @@ def _workspace(request: HttpRequest, course: Course, settings_form: CourseForm) 
     current = next((v for v in variants if v.language == language), None) or (
         variants[0] if variants else None
     )
-    reviews = list(selectors.course_reviews(course))
+    reviews = list(selectors.review_list_of_course(course))
     editable = course.status in review.EDITABLE
     context = {
         "course": course,

@@ -33,14 +33,14 @@ from consilium.courses.models import (
 )
 from consilium.courses.policy import Perm
 from consilium.courses.selectors import catalog as selectors
-from consilium.courses.selectors.learning import enrolment_of
+from consilium.courses.selectors.learning import enrolment_current
 from consilium.courses.services import stats
 
 PAGE_SIZE = 20
 
 
 def _course(request: HttpRequest, pk: int, **_kwargs: Any) -> Course:
-    course = selectors.course_for_page(pk)
+    course = selectors.course_detail(pk)
     if course is None:
         raise Http404
     return course
@@ -53,10 +53,10 @@ def _course(request: HttpRequest, pk: int, **_kwargs: Any) -> Course:
 @public_cache.cached_for_anonymous("courses")
 def catalog(request: HttpRequest) -> HttpResponse:
     flt = selectors.CatalogFilter.from_params(request.GET)
-    page = Paginator(selectors.catalog(request.user, flt), PAGE_SIZE).get_page(
+    page = Paginator(selectors.course_catalog(request.user, flt), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = selectors.label(page.object_list)
+    page.object_list = selectors.course_labels(page.object_list)
     context = {
         "page": page,
         "filter": flt,
@@ -77,7 +77,7 @@ def _institution_options(selected: int | None) -> str:
     key = f"catalog:institutions:{public_cache.current('courses')}:{language}"
     options: str | None = cache.get(key)
     if options is None:
-        rows = selectors.owners_with_courses().values_list("pk", "short_name", "name")
+        rows = selectors.institution_list_with_courses().values_list("pk", "short_name", "name")
         options = str(
             format_html_join(
                 "",
@@ -102,16 +102,16 @@ def _institution_options(selected: int | None) -> str:
 def _course_page(request: HttpRequest, pk: int, *, obj: Course) -> HttpResponse:
     variants = {v.language: v for v in obj.variants.all()}
     wanted = request.GET.get("lang") or ""
-    variant = variants.get(wanted) or selectors.reader_variant(obj)
-    enrolment = enrolment_of(request.user, obj.pk)
+    variant = variants.get(wanted) or selectors.variant_for_reader(obj)
+    enrolment = enrolment_current(request.user, obj.pk)
     context = {
         "course": obj,
         "variant": variant,
         "variants": [variants[code] for code in selectors.LANGUAGES if code in variants],
         # Services store the description already cleaned with nh3; this field only.
         "description": mark_safe(variant.description) if variant else "",
-        "modules": selectors.outline(variant) if variant else [],
-        "runs": selectors.open_runs(obj),
+        "modules": selectors.course_outline(variant) if variant else [],
+        "runs": selectors.run_list_open(obj),
         "co_authors": list(obj.co_authors.all()),
         "enrolment": enrolment,
         "can_enrol": obj.status == "published" and access.can(request.user, Perm.COURSE_ENROL),
@@ -142,7 +142,7 @@ def _calendar(request: HttpRequest, runs: list[Run], name: str) -> HttpResponse:
     host = request.get_host().split(":")[0] or "consilium"
     stamp = timezone.now()
     for run in runs:
-        variant: CourseVariant | None = selectors.reader_variant(run.course)
+        variant: CourseVariant | None = selectors.variant_for_reader(run.course)
         event = Event()
         event.add("uid", f"course-run-{run.pk}@{host}")
         event.add("dtstamp", stamp)
@@ -164,7 +164,7 @@ def course_ical(request: HttpRequest, pk: int, *, obj: Course) -> HttpResponse:
     runs = list(obj.runs.order_by("starts_on", "id"))
     for run in runs:
         run.course = obj
-    variant = selectors.reader_variant(obj)
+    variant = selectors.variant_for_reader(obj)
     return _calendar(request, runs, variant.title if variant else str(obj))
 
 
@@ -174,7 +174,7 @@ def runs_ical(request: HttpRequest) -> HttpResponse:
 
     def build() -> tuple[bytes, str]:
         flt = selectors.CatalogFilter.from_params(request.GET)
-        response = _calendar(request, selectors.upcoming_runs(request.user, flt), "Consilium")
+        response = _calendar(request, selectors.run_list_upcoming(request.user, flt), "Consilium")
         return response.content, response["Content-Type"]
 
     content, content_type = public_cache.cached_json("courses", request, build)

@@ -44,7 +44,7 @@ def _run(request: HttpRequest, pk: int, **_kwargs: Any) -> Run:
 
 
 def _enrolment(request: HttpRequest, pk: int, **_kwargs: Any) -> Enrolment:
-    enrolment = selectors.enrolment_for_page(pk)
+    enrolment = selectors.enrolment_detail(pk)
     if enrolment is None:
         raise Http404
     return enrolment
@@ -68,7 +68,9 @@ def _learn_url(enrolment: Enrolment, lesson: Lesson | None = None) -> str:
 @requires(Perm.COURSE_ENROL, run=_run)
 def enrol(request: AuthedRequest, pk: int, *, run: Run) -> HttpResponse:
     def enrol_in(data: dict[str, Any]) -> Done:
-        enrolment = services.enrol(run=run, learner=request.user, variant=data["variant"])
+        enrolment = services.enrolment_create(
+            run=run, learner=request.user, variant=data["variant"]
+        )
         return Done(_("You are enrolled. Welcome to the course!"), to=_learn_url(enrolment))
 
     form = VariantForm(request.POST, variants=list(run.course.variants.all()))
@@ -79,7 +81,7 @@ def enrol(request: AuthedRequest, pk: int, *, run: Run) -> HttpResponse:
 @requires(Perm.COURSE_LEARN, enrolment=_enrolment)
 def withdraw(request: AuthedRequest, pk: int, *, enrolment: Enrolment) -> HttpResponse:
     def run(data: dict[str, Any]) -> Done:
-        services.withdraw(enrolment=enrolment)
+        services.enrolment_withdraw(enrolment=enrolment)
         return Done(_("You have left the course."), to="courses:my_learning")
 
     return action(request, None, run, to=_learn_url(enrolment))
@@ -101,11 +103,13 @@ def choose_variant(request: AuthedRequest, pk: int, *, enrolment: Enrolment) -> 
 
 @requires(access.Perm.SIGNED_IN)
 def my_learning(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(selectors.my_enrolments(request.user), PAGE_SIZE).get_page(
+    page = Paginator(selectors.enrolment_list_of_person(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = list(page.object_list)
-    following = selectors.next_lessons([e for e in rows if e.status == EnrolmentStatus.ACTIVE])
+    following = selectors.lesson_next_per_enrolment(
+        [e for e in rows if e.status == EnrolmentStatus.ACTIVE]
+    )
     for enrolment in rows:
         enrolment.next_lesson = following.get(enrolment.pk)
     page.object_list = rows
@@ -117,11 +121,11 @@ def my_learning(request: AuthedRequest) -> HttpResponse:
 
 @requires(Perm.COURSE_LEARN, enrolment=_enrolment)
 def learn(request: AuthedRequest, pk: int, *, enrolment: Enrolment) -> HttpResponse:
-    modules = selectors.learning_outline(enrolment)
+    modules = selectors.enrolment_outline(enrolment)
     lessons = [lesson for module in modules for lesson in module.lessons.all()]
     wanted = request.GET.get("lesson") or ""
     lesson = next((x for x in lessons if str(x.pk) == wanted), None)
-    lesson = lesson or selectors.next_lesson(modules) or (lessons[0] if lessons else None)
+    lesson = lesson or selectors.lesson_next(modules) or (lessons[0] if lessons else None)
     position = lessons.index(lesson) if lesson else -1
     quiz: Quiz | None = getattr(lesson, "quiz", None) if lesson else None
     context = {
@@ -138,7 +142,7 @@ def learn(request: AuthedRequest, pk: int, *, enrolment: Enrolment) -> HttpRespo
         if lesson and lesson.kind == LessonKind.VIDEO
         else None,
         "quiz": quiz,
-        "attempts_left": services.attempts_left(enrolment, quiz) if quiz else 0,
+        "attempts_left": services.quiz_attempts_left(enrolment, quiz) if quiz else 0,
         "variant_form": VariantForm(
             initial={"variant": enrolment.variant_id},
             variants=list(enrolment.course.variants.all()),
@@ -159,7 +163,7 @@ def lesson_done(
         done = services.lesson_complete(enrolment=enrolment, lesson=target)
         if done.status == EnrolmentStatus.COMPLETED:
             return Done(_("Congratulations: you have completed the course!"))
-        following = selectors.next_lesson(selectors.learning_outline(done))
+        following = selectors.lesson_next(selectors.enrolment_outline(done))
         return Done(to=_learn_url(done, following or target))
 
     return action(request, None, run, to=_learn_url(enrolment, target))
@@ -187,8 +191,8 @@ def quiz(request: AuthedRequest, pk: int, lesson: int, *, enrolment: Enrolment) 
             "course": enrolment.course,
             "lesson": target,
             "quiz": quiz_obj,
-            "attempts": selectors.attempts_of(enrolment, quiz_obj),
-            "attempts_left": services.attempts_left(enrolment, quiz_obj),
+            "attempts": selectors.attempt_list(enrolment, quiz_obj),
+            "attempts_left": services.quiz_attempts_left(enrolment, quiz_obj),
         },
     )
 
@@ -206,8 +210,8 @@ def quiz_result(
         "course": enrolment.course,
         "attempt": row,
         "lesson": row.quiz.lesson,
-        "attempts_left": services.attempts_left(enrolment, row.quiz),
-        "following": selectors.next_lesson(selectors.learning_outline(enrolment)),
+        "attempts_left": services.quiz_attempts_left(enrolment, row.quiz),
+        "following": selectors.lesson_next(selectors.enrolment_outline(enrolment)),
     }
     return render(request, "courses/learning/quiz_result.html", context)
 

@@ -24,7 +24,7 @@ from consilium.courses.services import reviewing
 
 def _review(request: HttpRequest, pk: int, **_kwargs: Any) -> Review:
     try:
-        return selectors.review_for_decision(pk)
+        return selectors.review_detail_for_decision(pk)
     except Review.DoesNotExist:
         raise Http404 from None
 
@@ -40,7 +40,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.COURSE_REVIEW, item=_review)
 def review_detail(request: AuthedRequest, pk: int, *, item: Review) -> HttpResponse:
     """The course read-only (a variant at a time), the rubric and the verdict form."""
-    course = selectors.course_for_edit(item.course_id)
+    course = selectors.course_detail_for_edit(item.course_id)
     criteria = list(RubricCriterion.objects.filter(active=True))
     form = DecideForm(posted(request), criteria=criteria)
     pending = item.verdict == Verdict.PENDING
@@ -84,7 +84,7 @@ def review_detail(request: AuthedRequest, pk: int, *, item: Review) -> HttpRespo
             "modules": modules,
             "form": form,
             "pending": pending,
-            "history": list(selectors.course_reviews(course)),
+            "history": list(selectors.review_list_of_course(course)),
         },
     )
 

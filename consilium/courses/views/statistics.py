@@ -85,14 +85,14 @@ def course_stats(request: AuthedRequest, pk: int, *, course: Course) -> HttpResp
     years = stats.course_funnel(course.pk)
     query = request.GET.get("q", "")[:100]
     page = Paginator(
-        stats.course_learners(request.user, course, query), settings.PAGE_SIZE
+        stats.course_learner_list(request.user, course, query), settings.PAGE_SIZE
     ).get_page(request.GET.get("page"))
     return render(
         request,
         "courses/statistics/course.html",
         {
             "course": course,
-            "title": stats.course_titles([course.pk])[course.pk],
+            "title": stats.course_title_map([course.pk])[course.pk],
             "years": years,
             "latest": years[-1] if years else None,
             "chart": _chart(years),

@@ -34,8 +34,8 @@ def test_demo_holds_the_seed_institutions() -> None:
 
 
 def test_demo_course_bank_from_seed_004() -> None:
+    from consilium.certificates.models import Certificate
     from consilium.courses.models import Course, CourseVariant, Run, YearStats
-    from consilium.credentials.models import Certificate
 
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     sechenov = CourseVariant.objects.get(

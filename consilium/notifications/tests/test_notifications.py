@@ -29,7 +29,7 @@ def test_notify_creates_one_per_active_person_and_mails_after_commit(
     gone = person(is_active=False)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        created = services.notify(
+        created = services.notification_send(
             users=[alice, bob, alice, gone], message="Hello there", url="/partnerships/"
         )
     assert {n.user_id for n in created} == {alice.pk, bob.pk}
@@ -54,7 +54,7 @@ def test_notify_renders_each_message_in_the_persons_language(
         return f"[{translation.get_language()}] " + gettext("Notifications")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(
+        services.notification_send(
             users=[russian, default], message=message, subject=gettext_lazy("Notifications")
         )
 
@@ -73,14 +73,14 @@ def test_notify_keeps_links_within_the_site() -> None:
     user = person()
     for url in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
         with pytest.raises(ValueError):
-            services.notify(users=[user], message="x", url=url)
+            services.notification_send(users=[user], message="x", url=url)
     assert not Notification.objects.exists()
 
 
 def test_a_subject_never_spans_lines(django_capture_on_commit_callbacks) -> None:
     user = person()
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(users=[user], message="x", subject="First\nsecond")
+        services.notification_send(users=[user], message="x", subject="First\nsecond")
     assert mail.outbox[0].subject == "First second"
 
 
@@ -88,8 +88,8 @@ def test_list_is_newest_first_paginated_and_only_mine(client, settings) -> None:
     settings.PAGE_SIZE = 5
     me, someone = person(), person()
     for number in range(7):
-        services.notify(users=[me], message=f"Message number {number}")
-    services.notify(users=[someone], message="Not for me")
+        services.notification_send(users=[me], message=f"Message number {number}")
+    services.notification_send(users=[someone], message="Not for me")
     client.force_login(me)
 
     first = client.get(reverse("notifications:list")).content.decode()
@@ -103,15 +103,15 @@ def test_list_is_newest_first_paginated_and_only_mine(client, settings) -> None:
 
 def test_mark_all_read_marks_only_mine(client) -> None:
     me, someone = person(), person()
-    services.notify(users=[me, someone], message="Hello")
+    services.notification_send(users=[me, someone], message="Hello")
     client.force_login(me)
 
     assert client.get(reverse("notifications:mark_all_read")).status_code == 405
     response = client.post(reverse("notifications:mark_all_read"))
 
     assert response.status_code == 302 and response["Location"] == reverse("notifications:list")
-    assert selectors.unread_count(me) == 0
-    assert selectors.unread_count(someone) == 1
+    assert selectors.notification_unread_count(me) == 0
+    assert selectors.notification_unread_count(someone) == 1
     body = client.get(reverse("notifications:list")).content.decode()
     assert reverse("notifications:mark_all_read") not in body  # nothing left to mark
 
@@ -126,7 +126,7 @@ def test_the_bell_shows_the_unread_count_accessibly(client) -> None:
     assert "unread)" not in body
 
     for _ in range(3):
-        services.notify(users=[me], message="Hello")
+        services.notification_send(users=[me], message="Hello")
     body = client.get("/").content.decode()
     assert "(3 unread)" in body
     assert 'aria-hidden="true">3</span>' in body
@@ -142,7 +142,7 @@ def test_the_bell_caps_the_visible_count(client) -> None:
 
 def test_the_unread_count_costs_one_query_per_page(client) -> None:
     me = person()
-    services.notify(users=[me], message="Hello")
+    services.notification_send(users=[me], message="Hello")
     client.force_login(me)
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("notifications:list"))

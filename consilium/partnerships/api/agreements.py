@@ -395,7 +395,7 @@ def _conflict(pk: int) -> Status[dict[str, Any]]:
 def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status[dict[str, Any]]:
     access.require(request.user, Perm.AGREEMENT_CREATE)
     fields = _full(payload)
-    services.check_proposer(request.user, fields["parties"])
+    services.agreement_check_proposer(request.user, fields["parties"])
     agreement = services.agreement_create(by=signed_in_user(request), **fields)
     return Status(201, _detail(request.user, fetch_agreement(request.user, agreement.pk)))
 

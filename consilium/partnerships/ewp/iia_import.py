@@ -351,7 +351,7 @@ def import_iias(data: bytes, *, by: Any, own_institution_ids: Collection[int] = 
         for n, plan in enumerate(plans, start=1):
             assert plan is not None
             try:
-                services.check_proposer(by, plan["parties"])
+                services.agreement_check_proposer(by, plan["parties"])
                 created.append(services.agreement_create(by=by, **plan))
             except ValidationError as error:
                 problems.extend(

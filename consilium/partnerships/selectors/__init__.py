@@ -9,7 +9,7 @@ from consilium.partnerships.selectors.agreements import (
     AgreementFilter,
     agreement_detail,
     agreement_list,
-    agreements_of_institution,
+    agreement_list_of_institution,
     network_graph,
 )
 from consilium.partnerships.selectors.programmes import (
@@ -22,7 +22,7 @@ __all__ = [
     "AgreementFilter",
     "agreement_detail",
     "agreement_list",
-    "agreements_of_institution",
+    "agreement_list_of_institution",
     "network_graph",
     "programme_detail",
     "programme_list",

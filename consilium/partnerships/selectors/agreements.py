@@ -117,7 +117,7 @@ def agreement_detail(user: Any, pk: int) -> Agreement:
     return _joined(visible_agreements(user)).get(pk=pk)
 
 
-def agreements_of_institution(user: Any, institution: Any) -> QuerySet[Agreement]:
+def agreement_list_of_institution(user: Any, institution: Any) -> QuerySet[Agreement]:
     return agreement_list(user, AgreementFilter(partner=institution.pk))
 
 

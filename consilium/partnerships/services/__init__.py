@@ -15,9 +15,9 @@ from consilium.partnerships.services.agreements import (
     FundingData,
     PartyData,
     agreement_approve,
+    agreement_check_proposer,
     agreement_create,
     agreement_edit,
-    check_proposer,
 )
 from consilium.partnerships.services.common import CONTENT, LANGS
 from consilium.partnerships.services.documents import document_upload
@@ -35,7 +35,7 @@ from consilium.partnerships.services.recommendations import (
     recommendation_update,
     work_item_add,
 )
-from consilium.partnerships.services.versions import content_hash, content_of, version_diff
+from consilium.partnerships.services.versions import agreement_content, content_hash, version_diff
 
 __all__ = [
     "CONTENT",
@@ -44,14 +44,14 @@ __all__ = [
     "FundingData",
     "PartyData",
     "agreement_approve",
+    "agreement_check_proposer",
+    "agreement_content",
     "agreement_create",
     "agreement_edit",
     "agreement_renew",
     "agreement_transition",
     "analysis_save",
-    "check_proposer",
     "content_hash",
-    "content_of",
     "current_version",
     "document_upload",
     "funder_add",

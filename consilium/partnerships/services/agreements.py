@@ -28,7 +28,7 @@ from consilium.partnerships.models import (
 )
 from consilium.partnerships.policy import Perm
 from consilium.partnerships.services.common import CONTENT, set_translations
-from consilium.partnerships.services.versions import content_hash, content_of
+from consilium.partnerships.services.versions import agreement_content, content_hash
 
 
 class ConflictError(Exception):
@@ -171,7 +171,7 @@ def _write_content(
 
 
 def _snapshot(agreement: Agreement, by: User | None) -> AgreementVersion:
-    content = content_of(agreement)
+    content = agreement_content(agreement)
     digest = content_hash(content)
     latest = agreement.versions.order_by("-number").first()
     if latest is not None and latest.content_hash == digest:
@@ -186,7 +186,7 @@ def _snapshot(agreement: Agreement, by: User | None) -> AgreementVersion:
 
 
 @read_only
-def check_proposer(user: Any, parties: list[PartyData]) -> None:
+def agreement_check_proposer(user: Any, parties: list[PartyData]) -> None:
     """Refuse an agreement that the proposer's institution is not a party to."""
     from consilium.core import access
 

@@ -18,7 +18,7 @@ from consilium.partnerships.lifecycle import MACHINE
 from consilium.partnerships.models import Agreement, Transition
 from consilium.partnerships.services.agreements import PartyData, agreement_create
 from consilium.partnerships.services.common import CONTENT
-from consilium.partnerships.services.versions import content_of
+from consilium.partnerships.services.versions import agreement_content
 
 
 @service(bumps=[CONTENT])
@@ -50,7 +50,7 @@ def agreement_renew(
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if not MACHINE.can(locked.status, AgreementStatus.RENEWED):
         raise ValidationError(_("Only an active or expired agreement can be renewed."))
-    content = content_of(locked)
+    content = agreement_content(locked)
     successor = agreement_create(
         kind=locked.kind,
         titles=content["title"],

@@ -12,7 +12,7 @@ from consilium.partnerships.services.common import LANGS
 
 
 @read_only
-def content_of(agreement: Agreement) -> dict[str, Any]:
+def agreement_content(agreement: Agreement) -> dict[str, Any]:
     """The negotiable content of an agreement as plain JSON, in a stable order."""
     return {
         "kind": agreement.kind,
@@ -75,7 +75,7 @@ def content_hash(content: dict[str, Any]) -> str:
 def version_diff(older: dict[str, Any], newer: dict[str, Any]) -> list[dict[str, Any]]:
     """Field-by-field changes between two version contents: [{field, old, new}]."""
     changes: list[dict[str, Any]] = []
-    # The order content_of writes, whatever order the database kept (PostgreSQL's jsonb
+    # The order agreement_content writes, whatever order the database kept (PostgreSQL's jsonb
     # reorders keys); unknown keys of older versions come last.
     order = {key: n for n, key in enumerate(CONTENT_ORDER)}
     keys = sorted(

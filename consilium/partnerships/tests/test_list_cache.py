@@ -13,7 +13,7 @@ from consilium.core.roles import Role
 from consilium.institutions import services as institutions
 from consilium.institutions.models import Membership
 from consilium.institutions.testing import InstitutionFactory, member
-from consilium.notifications.services import mark_all_read, notify
+from consilium.notifications.services import notification_mark_all_read, notification_send
 from consilium.partnerships import services
 from consilium.partnerships.tests.factories import make_agreement
 
@@ -116,11 +116,11 @@ def test_a_new_or_read_notification_retires_the_page(client) -> None:
     person = member(Role.MINISTRY_OBSERVER)
     client.force_login(person)
     assert "unread)" not in _get(client)[1]
-    notify(users=[person], message="The agreement ends soon.")
+    notification_send(users=[person], message="The agreement ends soon.")
     assert "(1 unread)" in _get(client)[1]
-    notify(users=[UserFactory.create()], message="Not for this person.")
+    notification_send(users=[UserFactory.create()], message="Not for this person.")
     assert not _get(client)[2]
-    mark_all_read(user=person)
+    notification_mark_all_read(user=person)
     assert "unread)" not in _get(client)[1]
 
 
@@ -135,7 +135,7 @@ def test_pending_messages_bypass_the_cache(client) -> None:
     person = member(Role.MINISTRY_OBSERVER)
     client.force_login(person)
     _get(client)
-    notify(users=[person], message="Read me.")
+    notification_send(users=[person], message="Read me.")
     _get(client)
     response = client.post(reverse("notifications:mark_all_read"), follow=False)
     assert response.status_code == 302

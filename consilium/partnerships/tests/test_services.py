@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _edit(agreement, **changes):
     agreement.refresh_from_db()
-    content = services.content_of(agreement)
+    content = services.agreement_content(agreement)
     fields = {
         "kind": agreement.kind,
         "titles": content["title"],
@@ -38,7 +38,7 @@ def test_create_freezes_a_first_version_with_a_hash() -> None:
     agreement = make_agreement()
     version = services.current_version(agreement)
     assert version.number == 1
-    assert version.content_hash == services.content_hash(services.content_of(agreement))
+    assert version.content_hash == services.content_hash(services.agreement_content(agreement))
     assert agreement.status == "proposed"
 
 

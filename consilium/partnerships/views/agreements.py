@@ -21,6 +21,7 @@ from consilium.core.forms import apply_errors
 from consilium.core.history import readable_history
 from consilium.core.person_cache import cached_per_person
 from consilium.core.text import is_number as _is_number
+from consilium.core.viewkit import action
 from consilium.institutions.countries import COUNTRIES
 from consilium.institutions.models import Institution
 from consilium.partnerships import exports, lifecycle, policy, selectors, services
@@ -40,7 +41,7 @@ from consilium.partnerships.forms import (
 )
 from consilium.partnerships.models import Agreement, AgreementParty, Programme
 from consilium.partnerships.policy import Perm
-from consilium.partnerships.views.common import detail_url, load_agreement, run_form
+from consilium.partnerships.views.common import detail_url, load_agreement
 
 # --- agreements list and exports ---------------------------------------------------------
 
@@ -231,7 +232,7 @@ def _save_agreement(request: AuthedRequest, agreement: Agreement | None) -> Http
         }
         try:
             if agreement is None:
-                services.check_proposer(request.user, party_data)
+                services.agreement_check_proposer(request.user, party_data)
                 saved = services.agreement_create(by=request.user, **fields)
                 messages.success(
                     request,
@@ -384,12 +385,12 @@ def agreement_transition(request: AuthedRequest, pk: int, *, agreement: Agreemen
         )
         return _("The agreement is now %(status)s.") % {"status": AgreementStatus(data["to"]).label}
 
-    return run_form(
+    return action(
         request,
         TransitionForm(request.POST),
         act,
-        detail_url(pk),
-        _("Choose a status from the list."),
+        to=detail_url(pk),
+        invalid=_("Choose a status from the list."),
     )
 
 

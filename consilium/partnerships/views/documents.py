@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from consilium.accounts.http import AuthedRequest
 from consilium.core.access import requires
+from consilium.core.viewkit import action
 from consilium.partnerships import services
 from consilium.partnerships.forms import DocumentForm
 from consilium.partnerships.models import Agreement, Document
 from consilium.partnerships.policy import Perm
-from consilium.partnerships.views.common import detail_url, load_agreement, run_form
+from consilium.partnerships.views.common import detail_url, load_agreement
 
 
 @require_POST
@@ -36,7 +37,7 @@ def document_upload(request: AuthedRequest, pk: int, *, agreement: Agreement) ->
         }
 
     form = DocumentForm(request.POST, request.FILES)
-    return run_form(request, form, act, detail_url(pk) + "#documents")
+    return action(request, form, act, to=detail_url(pk) + "#documents")
 
 
 @requires(Perm.AGREEMENT_DOCUMENTS, agreement=load_agreement)

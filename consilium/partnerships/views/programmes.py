@@ -18,6 +18,7 @@ from consilium.accounts.http import AuthedRequest
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
+from consilium.core.viewkit import action
 from consilium.partnerships import selectors, services
 from consilium.partnerships.forms import (
     AreaForm,
@@ -28,7 +29,7 @@ from consilium.partnerships.forms import (
 )
 from consilium.partnerships.models import Programme
 from consilium.partnerships.policy import Perm
-from consilium.partnerships.views.common import load_programme, run_form
+from consilium.partnerships.views.common import load_programme
 
 # --- programmes --------------------------------------------------------------------------
 
@@ -131,11 +132,11 @@ def _programme_part(
         save(programme, data)
         return _("Saved.")
 
-    return run_form(
+    return action(
         request,
         form_class(request.POST),
         act,
-        reverse("partnerships:programme_detail", args=[programme.pk]),
+        to=reverse("partnerships:programme_detail", args=[programme.pk]),
     )
 
 

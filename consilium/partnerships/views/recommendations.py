@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from consilium.accounts.http import AuthedRequest
 from consilium.core.access import requires
+from consilium.core.viewkit import action
 from consilium.partnerships import services
 from consilium.partnerships.forms import (
     AnalysisForm,
@@ -20,7 +21,7 @@ from consilium.partnerships.forms import (
 )
 from consilium.partnerships.models import Agreement, Recommendation
 from consilium.partnerships.policy import Perm
-from consilium.partnerships.views.common import detail_url, load_agreement, run_form
+from consilium.partnerships.views.common import detail_url, load_agreement
 
 
 @require_POST
@@ -31,12 +32,12 @@ def analysis_save(request: AuthedRequest, pk: int, *, agreement: Agreement) -> H
         services.analysis_save(agreement=agreement, area=data["area"], situation=data["situation"])
         return _("The situation analysis is saved.")
 
-    return run_form(
+    return action(
         request,
         AnalysisForm(request.POST, programme=agreement.programme),
         act,
-        detail_url(pk),
-        _("Choose a priority area and describe the situation."),
+        to=detail_url(pk),
+        invalid=_("Choose a priority area and describe the situation."),
     )
 
 
@@ -54,12 +55,12 @@ def recommendation_add(request: AuthedRequest, pk: int, *, agreement: Agreement)
         )
         return _("The recommendation is added.")
 
-    return run_form(
+    return action(
         request,
         RecommendationForm(request.POST, programme=agreement.programme),
         act,
-        detail_url(pk),
-        _("Write the recommendation."),
+        to=detail_url(pk),
+        invalid=_("Write the recommendation."),
     )
 
 
@@ -80,12 +81,12 @@ def recommendation_update(
         )
         return _("The recommendation is updated.")
 
-    return run_form(
+    return action(
         request,
         RecommendationUpdateForm(request.POST),
         act,
-        detail_url(pk),
-        _("Choose a status from the list."),
+        to=detail_url(pk),
+        invalid=_("Choose a status from the list."),
     )
 
 
@@ -97,10 +98,10 @@ def work_item_add(request: AuthedRequest, pk: int, *, agreement: Agreement) -> H
         services.work_item_add(agreement=agreement, phase=agreement.phase, **data)
         return _("Saved.")
 
-    return run_form(
+    return action(
         request,
         WorkItemForm(request.POST),
         act,
-        detail_url(pk),
-        _("Give the kind, the period and a title."),
+        to=detail_url(pk),
+        invalid=_("Give the kind, the period and a title."),
     )

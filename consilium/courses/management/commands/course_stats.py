@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         yesterday = timezone.localdate() - timedelta(days=1)
-        visitors = stats.close_visit_day(yesterday)
-        stats.rebuild_all()
+        visitors = stats.visit_day_close(yesterday)
+        stats.stats_rebuild_all()
         self.stdout.write(f"visitors counted up to {yesterday.isoformat()}: {visitors}")
         self.stdout.write("totals rebuilt")

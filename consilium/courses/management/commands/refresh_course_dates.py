@@ -4,12 +4,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from consilium.courses.services.authoring import refresh_next_start
+from consilium.courses.services.authoring import course_next_start_refresh
 
 
 class Command(BaseCommand):
     help = "Recompute every course's next start date from its runs that have not ended."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        changed = refresh_next_start()
+        changed = course_next_start_refresh()
         self.stdout.write(f"{changed} course(s) updated.")

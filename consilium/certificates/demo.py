@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from consilium.certificates.services import certificate_issue
 from consilium.core.demo import DemoContext
 from consilium.courses.models import Course, Enrolment, EnrolmentStatus
 from consilium.courses.services import stats
-from consilium.credentials.services import certificate_issue
 
 
 @transaction.atomic
@@ -28,4 +28,4 @@ def build(context: DemoContext) -> None:
     completed = Enrolment.objects.filter(course__in=courses, status=EnrolmentStatus.COMPLETED)
     for enrolment in completed:
         certificate_issue(enrolment=enrolment)
-    stats.rebuild_all()
+    stats.stats_rebuild_all()

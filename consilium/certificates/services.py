@@ -21,18 +21,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consilium.certificates import keys
+from consilium.certificates.integrity import sign
+from consilium.certificates.models import Certificate, CertificateStatus, StatusList
+from consilium.certificates.openbadges import CourseCertificate, Party, open_badge_credential
+from consilium.certificates.pdf import certificate_context
+from consilium.certificates.status_list import MIN_BITS, status_list_credential
+from consilium.certificates.status_list import StatusList as Bitstring
 from consilium.core import public_cache
 from consilium.core.pdf import render_pdf
 from consilium.core.services import read_only, service
 from consilium.courses import tasks as course_tasks
 from consilium.courses.models import Enrolment, EnrolmentStatus
-from consilium.credentials import keys
-from consilium.credentials.integrity import sign
-from consilium.credentials.models import Certificate, CertificateStatus, StatusList
-from consilium.credentials.openbadges import CourseCertificate, Party, open_badge_credential
-from consilium.credentials.pdf import certificate_context
-from consilium.credentials.status_list import MIN_BITS, status_list_credential
-from consilium.credentials.status_list import StatusList as Bitstring
 from consilium.institutions.models import Institution
 
 CACHE_NAME = "certificates"
@@ -43,7 +43,7 @@ REASON_MAX = 1000
 
 
 @read_only
-def new_code() -> str:
+def certificate_code_new() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
@@ -53,7 +53,7 @@ def site_url(path: str) -> str:
 
 
 @read_only
-def public_url(code: str) -> str:
+def certificate_public_url(code: str) -> str:
     """The certificate's public verification page (what the QR code opens)."""
     return site_url(reverse("certificates:public", args=[code]))
 
@@ -162,7 +162,7 @@ def _build(
         )
     certificate = Certificate.objects.create(
         id=certificate_id,
-        code=new_code(),
+        code=certificate_code_new(),
         enrolment=enrolment,
         learner_id=enrolment.learner_id,
         course=course,
@@ -234,8 +234,10 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
             content: bytes = stored.read()
             return content
     with translation.override(certificate.language):
-        context = certificate_context(certificate, verify_url=public_url(certificate.code))
-        data = render_pdf("credentials/certificate_pdf.html", context)
+        context = certificate_context(
+            certificate, verify_url=certificate_public_url(certificate.code)
+        )
+        data = render_pdf("certificates/certificate_pdf.html", context)
     certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(data), save=False)
     Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     return data

@@ -1,6 +1,6 @@
 """Who may see, revoke and reissue certificates, and which certificates one may see.
 
-Registered into ``consilium.core.access`` by ``CredentialsConfig.ready()``.
+Registered into ``consilium.core.access`` by ``CertificatesConfig.ready()``.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from consilium.certificates.models import Certificate
 from consilium.core import access
 from consilium.core.access import AnyUser, Grants
 from consilium.core.roles import Role
 from consilium.courses.policy import TEACHING_ROLES, institution_statistics
-from consilium.credentials.models import Certificate
 
 
 class Perm(StrEnum):

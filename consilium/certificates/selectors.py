@@ -8,12 +8,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from consilium.credentials.models import Certificate, CertificateStatus
-from consilium.credentials.policy import visible_certificates
+from consilium.certificates.models import Certificate, CertificateStatus
+from consilium.certificates.policy import visible_certificates
 from consilium.institutions.models import Institution
 
 
-def certificates_per_course_year(course_id: int, year: int) -> int:
+def certificate_counts_per_course_year(course_id: int, year: int) -> int:
     """Certificates of a course issued in ``year``; a reissue is not counted twice (only the
     certificates that are not superseded count: a revoked one still counts as issued)."""
     tz = timezone.get_current_timezone()
@@ -26,7 +26,7 @@ def certificates_per_course_year(course_id: int, year: int) -> int:
     )
 
 
-def learner_certificates(user: Any) -> QuerySet[Certificate]:
+def certificate_list_of_learner(user: Any) -> QuerySet[Certificate]:
     """The holder's own certificates, newest first (superseded ones included, marked)."""
     if not user.is_authenticated:
         return Certificate.objects.none()
@@ -37,7 +37,7 @@ def learner_certificates(user: Any) -> QuerySet[Certificate]:
     )
 
 
-def institution_certificates(
+def certificate_list_of_institution(
     user: Any,
     institution: Institution,
     *,
@@ -65,11 +65,11 @@ def institution_certificates(
     return rows.select_related("learner", "course")
 
 
-def institution_course_choices(user: Any, institution: Institution) -> list[tuple[int, str]]:
+def certificate_course_choices(user: Any, institution: Institution) -> list[tuple[int, str]]:
     """(course id, title at issue) of the courses the institution has certificates of."""
     seen: dict[int, str] = {}
     rows = (
-        institution_certificates(user, institution)
+        certificate_list_of_institution(user, institution)
         .order_by("course_id")
         .values_list("course_id", "course_title")
     )

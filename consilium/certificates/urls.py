@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consilium.credentials import views
+from consilium.certificates import views
 
 app_name = "certificates"
 

@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consilium.certificates.models import CertificateStatus
+from consilium.certificates.services import REASON_MAX
+from consilium.certificates.verification import MAX_CREDENTIAL_BYTES
 from consilium.core.forms import StyledFormMixin
-from consilium.credentials.models import CertificateStatus
-from consilium.credentials.services import REASON_MAX
-from consilium.credentials.verification import MAX_CREDENTIAL_BYTES
 
 
 class VerifyForm(StyledFormMixin, forms.Form):

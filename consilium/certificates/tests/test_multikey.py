@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from consilium.credentials.multikey import (
+from consilium.certificates.multikey import (
     KeyFormatError,
     decode_private_key,
     decode_public_key,

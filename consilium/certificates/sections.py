@@ -7,12 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from consilium.certificates import keys
+from consilium.certificates.models import SigningKey
+from consilium.certificates.policy import Perm
+from consilium.certificates.selectors import certificate_list_of_institution
 from consilium.core import access
 from consilium.core.sections import InstitutionSection, register_institution_section
-from consilium.credentials import keys
-from consilium.credentials.models import SigningKey
-from consilium.credentials.policy import Perm
-from consilium.credentials.selectors import institution_certificates
 
 
 def _context(request: HttpRequest, institution: Any) -> dict[str, Any] | None:
@@ -22,7 +22,9 @@ def _context(request: HttpRequest, institution: Any) -> dict[str, Any] | None:
         return None
     return {
         "can_list": can_list,
-        "count": institution_certificates(request.user, institution).count() if can_list else None,
+        "count": certificate_list_of_institution(request.user, institution).count()
+        if can_list
+        else None,
         "did": keys.did_for(institution.pk) if has_key else "",
     }
 
@@ -30,7 +32,7 @@ def _context(request: HttpRequest, institution: Any) -> dict[str, Any] | None:
 register_institution_section(
     InstitutionSection(
         key="certificates",
-        template="credentials/_institution_section.html",
+        template="certificates/_institution_section.html",
         context=_context,
         order=40,
     )

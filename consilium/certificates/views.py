@@ -20,17 +20,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from consilium.accounts.http import AuthedRequest
+from consilium.certificates import keys, selectors, services
+from consilium.certificates.forms import CertificateFilter, ReasonForm, VerifyForm
+from consilium.certificates.models import Certificate, CertificateStatus, SigningKey, StatusList
+from consilium.certificates.policy import Perm
+from consilium.certificates.verification import verify_code, verify_credential
 from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.pdf import pdf_response
 from consilium.core.public_cache import cached_for_anonymous
 from consilium.core.tabular import csv_stream
 from consilium.core.viewkit import Done, form_page
-from consilium.credentials import keys, selectors, services
-from consilium.credentials.forms import CertificateFilter, ReasonForm, VerifyForm
-from consilium.credentials.models import Certificate, CertificateStatus, SigningKey, StatusList
-from consilium.credentials.policy import Perm
-from consilium.credentials.verification import verify_code, verify_credential
 from consilium.institutions.models import Institution
 
 CACHE = services.CACHE_NAME
@@ -68,7 +68,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         verdict = verify_code(code)
     return render(
         request,
-        "credentials/verify.html",
+        "certificates/verify.html",
         {"form": form, "code": code, "verdict": verdict},
         status=400 if request.method == "POST" and form.errors else 200,
     )
@@ -93,7 +93,7 @@ def public(request: HttpRequest, code: str) -> HttpResponse:
         and access.can(user, Perm.CERTIFICATE_REISSUE, certificate)
         and certificate.learner.full_name.strip() != certificate.holder_name,
     }
-    return render(request, "credentials/public.html", context)
+    return render(request, "certificates/public.html", context)
 
 
 @requires(access.Perm.PUBLIC)
@@ -121,10 +121,10 @@ def did_document(request: HttpRequest, pk: int) -> JsonResponse:
 
 @requires(access.Perm.SIGNED_IN)
 def mine(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(selectors.learner_certificates(request.user), 20).get_page(
+    page = Paginator(selectors.certificate_list_of_learner(request.user), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "credentials/mine.html", {"page": page})
+    return render(request, "certificates/mine.html", {"page": page})
 
 
 @requires(Perm.CERTIFICATE_VIEW, certificate=_certificate)
@@ -172,7 +172,7 @@ def reissue(request: AuthedRequest, pk: Any, *, certificate: Certificate) -> Htt
         request,
         certificate,
         action="reissue",
-        template="credentials/reason_form.html",
+        template="certificates/reason_form.html",
         run=services.certificate_reissue,
         done=_("A new certificate was issued under your current name."),
     )
@@ -184,7 +184,7 @@ def revoke(request: AuthedRequest, pk: Any, *, certificate: Certificate) -> Http
         request,
         certificate,
         action="revoke",
-        template="credentials/reason_form.html",
+        template="certificates/reason_form.html",
         run=services.certificate_revoke,
         done=_("The certificate was revoked."),
     )
@@ -195,9 +195,9 @@ def revoke(request: AuthedRequest, pk: Any, *, certificate: Certificate) -> Http
 
 def _filtered(request: HttpRequest, institution: Institution) -> tuple[CertificateFilter, Any]:
     form = CertificateFilter(
-        request.GET or None, courses=selectors.institution_course_choices(request.user, institution)
+        request.GET or None, courses=selectors.certificate_course_choices(request.user, institution)
     )
-    rows = selectors.institution_certificates(request.user, institution, **form.filters())
+    rows = selectors.certificate_list_of_institution(request.user, institution, **form.filters())
     return form, rows
 
 
@@ -207,7 +207,7 @@ def institution_list(request: AuthedRequest, pk: int, *, institution: Institutio
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     return render(
         request,
-        "credentials/institution_list.html",
+        "certificates/institution_list.html",
         {
             "institution": institution,
             "form": form,

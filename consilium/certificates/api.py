@@ -17,19 +17,19 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from consilium.core import access
-from consilium.core.pdf import pdf_response
-from consilium.courses.models import Enrolment
-from consilium.courses.policy import Perm as CoursePerm
-from consilium.credentials import services
-from consilium.credentials.models import Certificate
-from consilium.credentials.policy import Perm
-from consilium.credentials.verification import (
+from consilium.certificates import services
+from consilium.certificates.models import Certificate
+from consilium.certificates.policy import Perm
+from consilium.certificates.verification import (
     MAX_CREDENTIAL_BYTES,
     Verdict,
     verify_code,
     verify_credential,
 )
+from consilium.core import access
+from consilium.core.pdf import pdf_response
+from consilium.courses.models import Enrolment
+from consilium.courses.policy import Perm as CoursePerm
 
 router = Router(tags=["certificates"])
 
@@ -54,7 +54,7 @@ class CertificateOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Certificate) -> str:
-        return services.public_url(obj.code)
+        return services.certificate_public_url(obj.code)
 
 
 class IssueStatusOut(Schema):

@@ -15,7 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pyld import jsonld as pyld_jsonld
 
-from consilium.credentials.integrity import (
+from consilium.certificates.integrity import (
     Reason,
     proof_config,
     sign,
@@ -23,7 +23,7 @@ from consilium.credentials.integrity import (
     unsecured,
     verify,
 )
-from consilium.credentials.multikey import (
+from consilium.certificates.multikey import (
     decode_private_key,
     decode_public_key,
     did_key_verification_method,
@@ -98,7 +98,7 @@ def test_the_ob_vector_given_as_json_text_verifies() -> None:
 
 
 def independent_verify(document: dict[str, Any]) -> bool:
-    """eddsa-rdfc-2022 written from the spec without consilium.credentials, did:key keys only."""
+    """eddsa-rdfc-2022 written from the spec without consilium.certificates, did:key keys only."""
     files = {
         "https://www.w3.org/ns/credentials/v2": "cred-v2.jsonld",
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-3.0.3.jsonld",

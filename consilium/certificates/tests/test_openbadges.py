@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from consilium.credentials.integrity import sign, verify
-from consilium.credentials.jsonld import canonicalize
-from consilium.credentials.multikey import did_key_verification_method, resolve_did_key
-from consilium.credentials.openbadges import CourseCertificate, Party, open_badge_credential
+from consilium.certificates.integrity import sign, verify
+from consilium.certificates.jsonld import canonicalize
+from consilium.certificates.multikey import did_key_verification_method, resolve_did_key
+from consilium.certificates.openbadges import CourseCertificate, Party, open_badge_credential
 
 from .test_integrity import independent_verify
 

@@ -2,16 +2,18 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class CredentialsConfig(AppConfig):
-    name = "consilium.credentials"
+class CertificatesConfig(AppConfig):
+    name = "consilium.certificates"
+    # The package was called "credentials" when its migrations were written: the label keeps
+    # that name so the tables (credentials_*) and the recorded migration history stay valid.
     label = "credentials"
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
+        from consilium.certificates import demo, policy, receivers, sections  # noqa: F401  (registers the section)
         from consilium.core.access import Perm
         from consilium.core.demo import DemoBuilder, register_demo_builder
         from consilium.core.navigation import NavEntry, register_nav_entry
-        from consilium.credentials import demo, policy, receivers, sections  # noqa: F401  (registers the section)
 
         policy.register()
         receivers.connect()  # issue on completion, count for the course statistics

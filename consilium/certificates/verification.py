@@ -24,12 +24,12 @@ from django.urls import Resolver404, resolve
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from consilium.credentials import keys
-from consilium.credentials.integrity import Reason, unsecured, verify
-from consilium.credentials.models import Certificate, CertificateStatus, SigningKey, StatusList
-from consilium.credentials.multikey import KeyFormatError, decode_public_key
-from consilium.credentials.status_list import StatusList as Bitstring
-from consilium.credentials.status_list import StatusListError
+from consilium.certificates import keys
+from consilium.certificates.integrity import Reason, unsecured, verify
+from consilium.certificates.models import Certificate, CertificateStatus, SigningKey, StatusList
+from consilium.certificates.multikey import KeyFormatError, decode_public_key
+from consilium.certificates.status_list import StatusList as Bitstring
+from consilium.certificates.status_list import StatusListError
 
 MAX_CREDENTIAL_BYTES = 256 * 1024
 _CODE_CLEAN = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})

@@ -12,9 +12,9 @@ from django.test import Client
 
 from consilium.accounts.services import api_token_create
 from consilium.accounts.testing import UserFactory
+from consilium.certificates import services
+from consilium.certificates.models import Certificate, CertificateStatus
 from consilium.core.roles import Role
-from consilium.credentials import services
-from consilium.credentials.models import Certificate, CertificateStatus
 from consilium.institutions.testing import member
 
 from .factories import completed

@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consilium.credentials.integrity import sign, verify
-from consilium.credentials.jsonld import canonicalize
-from consilium.credentials.multikey import did_key_verification_method, resolve_did_key
-from consilium.credentials.status_list import (
+from consilium.certificates.integrity import sign, verify
+from consilium.certificates.jsonld import canonicalize
+from consilium.certificates.multikey import did_key_verification_method, resolve_did_key
+from consilium.certificates.status_list import (
     MAX_BYTES,
     MIN_BITS,
     StatusList,

@@ -8,8 +8,8 @@ from django_tasks import task
 @task()
 def issue_for_enrolment(enrolment_id: int) -> str:
     """Issue (once) the certificate of a completed enrolment, with its PDF; returns its code."""
+    from consilium.certificates.services import certificate_issue, certificate_pdf
     from consilium.courses.models import Enrolment
-    from consilium.credentials.services import certificate_issue, certificate_pdf
 
     enrolment = Enrolment.objects.get(pk=enrolment_id)
     certificate = certificate_issue(enrolment=enrolment)

@@ -11,8 +11,8 @@ import pytest
 from pyld import jsonld as pyld_jsonld
 from pyld.resolved_context import ResolvedContext
 
-from consilium.credentials import jsonld
-from consilium.credentials.jsonld import (
+from consilium.certificates import jsonld
+from consilium.certificates.jsonld import (
     CONTEXT_FILES,
     CONTEXTS_DIR,
     DroppedTermError,

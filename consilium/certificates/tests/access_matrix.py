@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from consilium.accounts.testing import UserFactory
+from consilium.certificates.services import certificate_issue
 from consilium.core.roles import Role
 from consilium.courses.models import CourseVariant, Lesson, LessonKind, Module, Quiz
 from consilium.courses.services import learning
@@ -27,7 +28,6 @@ from consilium.courses.tests.access_matrix import (
     learner,
     own_teaching,
 )
-from consilium.credentials.services import certificate_issue
 from tests.access_matrix import (
     World,
     WorldPart,
@@ -49,7 +49,7 @@ class CertificateWorld:
 
 def _completed(completed_course: Any, person: Any) -> Any:
     """Enrol ``person`` and carry them through every lesson and quiz with the services."""
-    enrolment = learning.enrol(run=completed_course.runs.get(), learner=person)
+    enrolment = learning.enrolment_create(run=completed_course.runs.get(), learner=person)
     for lesson in Lesson.objects.filter(module__variant=enrolment.variant_id):
         if lesson.kind == LessonKind.QUIZ:
             quiz = Quiz.objects.get(lesson=lesson)

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from consilium.credentials.models import Certificate, SigningKey, StatusList
+from consilium.certificates.models import Certificate, SigningKey, StatusList
 
 _M = TypeVar("_M", bound=models.Model)
 

@@ -19,14 +19,14 @@ from django.test import Client
 from pyld import jsonld as pyld_jsonld
 
 from consilium.accounts.testing import UserFactory
+from consilium.certificates import keys, services
+from consilium.certificates.models import Certificate, CertificateStatus, SigningKey, StatusList
+from consilium.certificates.selectors import certificate_counts_per_course_year
+from consilium.certificates.status_list import StatusList as Bitstring
+from consilium.certificates.verification import Outcome, verify_code, verify_credential
 from consilium.core.testing import run_concurrently
 from consilium.courses.models import EnrolmentStatus
 from consilium.courses.testing import course as make_course
-from consilium.credentials import keys, services
-from consilium.credentials.models import Certificate, CertificateStatus, SigningKey, StatusList
-from consilium.credentials.selectors import certificates_per_course_year
-from consilium.credentials.status_list import StatusList as Bitstring
-from consilium.credentials.verification import Outcome, verify_code, verify_credential
 from consilium.institutions.testing import InstitutionFactory
 
 from .factories import completed
@@ -108,11 +108,11 @@ def test_issue_is_idempotent_and_snapshots_the_certificate() -> None:
     subject = credential["credentialSubject"]
     assert subject["identifier"][0]["identityHash"] == first.holder_name
     assert subject["achievement"]["inLanguage"] == "en"
-    assert certificates_per_course_year(enrolment.course_id, first.issued_at.year) == 1
+    assert certificate_counts_per_course_year(enrolment.course_id, first.issued_at.year) == 1
 
 
 def test_completion_task_issues_once_even_when_processed_twice() -> None:
-    from consilium.credentials.tasks import issue_for_enrolment
+    from consilium.certificates.tasks import issue_for_enrolment
 
     enrolment = completed()
     code = issue_for_enrolment.call(enrolment_id=enrolment.pk)
@@ -310,7 +310,7 @@ def test_revocation_sets_the_status_bit_and_verification_says_revoked() -> None:
 
 
 def independent_verify_status_list(document: dict[str, Any]) -> bool:
-    from consilium.credentials.integrity import verify
+    from consilium.certificates.integrity import verify
 
     published = _published_keys(document)
     return bool(verify(document, resolve_key=published.get))
@@ -335,7 +335,7 @@ def test_reissue_after_a_name_change_supersedes_the_old_certificate() -> None:
     assert verify_credential(old.credential).outcome is Outcome.SUPERSEDED
     assert verify_credential(new.credential).outcome is Outcome.VALID
     assert services.certificate_issue(enrolment=enrolment) == new
-    assert certificates_per_course_year(enrolment.course_id, new.issued_at.year) == 1
+    assert certificate_counts_per_course_year(enrolment.course_id, new.issued_at.year) == 1
 
 
 def test_unknown_codes() -> None:
@@ -345,7 +345,7 @@ def test_unknown_codes() -> None:
     certificate = services.certificate_issue(enrolment=completed())
     lowered = certificate.code.lower()
     assert verify_code(f" {lowered[:5]}-{lowered[5:]} ").outcome is Outcome.VALID
-    assert verify_code(services.public_url(certificate.code)).outcome is Outcome.VALID
+    assert verify_code(services.certificate_public_url(certificate.code)).outcome is Outcome.VALID
 
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -363,7 +363,7 @@ def test_pdf_in_the_course_language_with_kazakh_letters_and_the_verification_add
     text = "".join(page.extract_text() for page in reader.pages)
     assert KAZAKH in text and "Әлия Ғалымқызы Құрманғали" in text
     assert certificate.code in text
-    url = services.public_url(certificate.code)
+    url = services.certificate_public_url(certificate.code)
     links = [
         annotation.get_object()["/A"]["/URI"]
         for page in reader.pages
@@ -379,10 +379,10 @@ def test_qr_code_of_the_pdf_holds_the_public_address() -> None:
 
     import qrcode
 
-    from consilium.credentials.pdf import certificate_context, qr_data_uri
+    from consilium.certificates.pdf import certificate_context, qr_data_uri
 
     certificate = services.certificate_issue(enrolment=completed())
-    url = services.public_url(certificate.code)
+    url = services.certificate_public_url(certificate.code)
     context = certificate_context(certificate, verify_url=url)
     assert context["verify_url"] == url and context["qr"] == qr_data_uri(url)
     svg = base64.b64decode(context["qr"].split(",", 1)[1]).decode()

@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from django.conf import settings
 
-from consilium.credentials.models import SigningKey
-from consilium.credentials.multikey import decode_public_key, encode_public_key
+from consilium.certificates.models import SigningKey
+from consilium.certificates.multikey import decode_public_key, encode_public_key
 
 KEY_FRAGMENT = "key-1"
 DID_PATH = ("certificates", "issuers")
@@ -37,7 +37,7 @@ def _fernet() -> Fernet:
         algorithm=hashes.SHA256(),
         length=32,
         salt=None,
-        info=b"consilium.credentials.signing-keys",
+        info=b"consilium.certificates.signing-keys",
     ).derive(settings.SECRET_KEY.encode("utf-8"))
     return Fernet(base64.urlsafe_b64encode(derived))
 

@@ -1,12 +1,12 @@
 """Certificates listen to the course bank (``courses/signals.py``), connected in
-``CredentialsConfig.ready``: the course bank never imports this app."""
+``CertificatesConfig.ready``: the course bank never imports this app."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from consilium.certificates import selectors, tasks
 from consilium.courses import signals
-from consilium.credentials import selectors, tasks
 
 
 def issue_on_completion(sender: Any, *, enrolment_id: int, **kwargs: Any) -> None:
@@ -16,7 +16,7 @@ def issue_on_completion(sender: Any, *, enrolment_id: int, **kwargs: Any) -> Non
 
 def count_certificates(sender: Any, *, course_id: int, year: int, **kwargs: Any) -> int:
     """The statistics ask how many certificates of ``course_id`` were issued in ``year``."""
-    return selectors.certificates_per_course_year(course_id, year)
+    return selectors.certificate_counts_per_course_year(course_id, year)
 
 
 def connect() -> None:

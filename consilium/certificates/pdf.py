@@ -8,7 +8,7 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 
-from consilium.credentials.models import Certificate
+from consilium.certificates.models import Certificate
 
 
 def qr_data_uri(url: str) -> str:
@@ -20,7 +20,7 @@ def qr_data_uri(url: str) -> str:
 
 def certificate_context(certificate: Certificate, *, verify_url: str) -> dict[str, Any]:
     """What the PDF template shows; ``verify_url`` is the certificate's public page
-    (``services.public_url``), the address its QR code holds."""
+    (``services.certificate_public_url``), the address its QR code holds."""
     return {
         "certificate": certificate,
         "issuers": certificate.issuer_names,

@@ -13,11 +13,11 @@ from django.test import Client
 from django.urls import reverse
 
 from consilium.accounts.testing import UserFactory
+from consilium.certificates import services
+from consilium.certificates.models import Certificate, CertificateStatus
 from consilium.core.roles import Role
 from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.courses.testing import course as make_course
-from consilium.credentials import services
-from consilium.credentials.models import Certificate, CertificateStatus
 from consilium.institutions.testing import InstitutionFactory, member
 
 from .factories import completed
@@ -58,7 +58,7 @@ def test_public_page_of_an_unknown_code_is_404() -> None:
 def test_verify_by_code_and_by_address(certificate: Certificate) -> None:
     url = reverse("certificates:verify")
     assert 'data-outcome="valid"' in _client().get(url, {"code": certificate.code}).content.decode()
-    address = services.public_url(certificate.code)
+    address = services.certificate_public_url(certificate.code)
     assert 'data-outcome="valid"' in _client().get(url, {"code": address}).content.decode()
     unknown = _client().get(url, {"code": "0000000000"}).content.decode()
     assert 'data-outcome="invalid"' in unknown and "No certificate has this code." in unknown
@@ -277,6 +277,6 @@ def test_the_course_statistics_count_certificates_through_the_signal() -> None:
     assert certificates_per_course_year(Course, enrolment.course_id, year) == 0
     services.certificate_issue(enrolment=enrolment)
     assert certificates_per_course_year(Course, enrolment.course_id, year) == 1
-    stats.refresh_course_year(course_id=enrolment.course_id, year=year)
+    stats.course_year_refresh(course_id=enrolment.course_id, year=year)
     row = YearStats.objects.get(scope=StatsScope.COURSE, scope_id=enrolment.course_id, year=year)
     assert row.certificates == 1
