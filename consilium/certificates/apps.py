@@ -10,12 +10,13 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from consilium.certificates import demo, policy, receivers, sections  # noqa: F401  (registers the section)
+        from consilium.certificates import demo, keys, policy, receivers, sections  # noqa: F401  (registers the section)
         from consilium.core.access import Perm
         from consilium.core.demo import DemoBuilder, register_demo_builder
         from consilium.core.navigation import NavEntry, register_nav_entry
 
         policy.register()
+        keys.register_backup_requirement()  # backups note which secret opens the keys
         receivers.connect()  # issue on completion, count for the course statistics
         # Certificates for the courses the course bank's demo wrote (it returns them).
         register_demo_builder(DemoBuilder("certificates", demo.build, order=50, needs=("courses",)))

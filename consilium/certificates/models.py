@@ -21,7 +21,7 @@ from consilium.institutions.models import Institution
 
 class SigningKey(models.Model):
     """An institution's Ed25519 key pair; the private key is encrypted with a key derived from
-    SECRET_KEY and never leaves the server."""
+    CERTIFICATES_KEY or SECRET_KEY (keys.py) and never leaves the server."""
 
     institution = models.OneToOneField(
         Institution,
@@ -39,6 +39,29 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.public_key
+
+
+class IssuerIdentifier(models.Model):
+    """A did:web identifier an institution's key has signed under: the installation's host
+    is part of it, so a change of SITE_URL adds one, and credentials issued under the old one
+    stay verifiable (keys.py)."""
+
+    key = models.ForeignKey(
+        SigningKey,
+        on_delete=models.CASCADE,
+        related_name="identifiers",
+        verbose_name=_("signing key"),
+    )
+    did = models.CharField(_("identifier (DID)"), max_length=255, unique=True)
+    first_used_at = models.DateTimeField(_("first used at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issuer identifier")
+        verbose_name_plural = _("issuer identifiers")
+        ordering = ["key_id", "first_used_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.did
 
 
 class StatusList(models.Model):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from consilium.certificates import keys
 from consilium.certificates.integrity import Reason, unsecured, verify
-from consilium.certificates.models import Certificate, CertificateStatus, SigningKey, StatusList
+from consilium.certificates.models import Certificate, CertificateStatus, StatusList
 from consilium.certificates.multikey import KeyFormatError, decode_public_key
 from consilium.certificates.status_list import StatusList as Bitstring
 from consilium.certificates.status_list import StatusListError
@@ -198,23 +198,21 @@ def verify_credential(data: Any) -> Verdict:
     document = _parse(data)
     if isinstance(document, Verdict):
         return document
-    issuer_id = keys.institution_id_from_did(_issuer_id(document))
-    method_ids = {keys.institution_id_from_method(m) for m in _proof_methods(document)}
-    wanted = {pk for pk in (issuer_id, *method_ids) if pk is not None}
-    known: dict[int, Ed25519PublicKey] = {}
-    for pk, public in SigningKey.objects.filter(institution_id__in=wanted).values_list(
-        "institution_id", "public_key"
-    ):
+    issuer_did = _issuer_id(document)
+    method_dids = {keys.did_of_method(m) for m in _proof_methods(document)}
+    issuers = keys.known_issuers([issuer_did, *method_dids])  # known_issuers skips non-strings
+    known: dict[str, Ed25519PublicKey] = {}
+    for did, (_pk, public) in issuers.items():
         try:
-            known[pk] = decode_public_key(public)
+            known[did] = decode_public_key(public)
         except KeyFormatError:
             continue
-    if issuer_id is None or issuer_id not in known:
+    if not isinstance(issuer_did, str) or issuer_did not in known:
         return Verdict(Outcome.INVALID, _("The issuer is not known to this installation."))
 
     def resolve_key(method: str) -> Ed25519PublicKey | None:
-        pk = keys.institution_id_from_method(method)
-        return known.get(pk) if pk is not None else None
+        did = keys.did_of_method(method)
+        return known.get(did) if did is not None else None
 
     result = verify(document, resolve_key=resolve_key)
     if not result:
@@ -225,7 +223,7 @@ def verify_credential(data: Any) -> Verdict:
         if result.reason is Reason.UNSUPPORTED_CRYPTOSUITE:
             return Verdict(Outcome.INVALID, _("The credential is signed in a way we do not check."))
         return _altered_or_forged(document)
-    if keys.verification_method(issuer_id) not in result.verification_methods:
+    if f"{issuer_did}#{keys.KEY_FRAGMENT}" not in result.verification_methods:
         return Verdict(Outcome.INVALID, _("The issuer did not sign this credential."))
     stored = _stored(document)
     if stored is not None and stored.status != CertificateStatus.VALID:

@@ -109,11 +109,13 @@ def status_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(access.Perm.PUBLIC)
 def did_document(request: HttpRequest, pk: int) -> JsonResponse:
-    """The did:web document publishing the institution's public key."""
+    """The did:web document publishing the institution's public key (under the identifier of
+    the host it is asked on, when the key has signed under that host: see keys.py)."""
     key = SigningKey.objects.filter(institution_id=pk).first()
     if key is None:
         raise Http404
-    return JsonResponse(keys.did_document(key), content_type="application/did+json")
+    document = keys.did_document(key, netloc=request.get_host())
+    return JsonResponse(document, content_type="application/did+json")
 
 
 # --- holder ----------------------------------------------------------------------------------
