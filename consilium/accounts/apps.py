@@ -9,15 +9,23 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.contrib.auth.signals import user_logged_in
 
-        from consilium.accounts import policy
+        from consilium.accounts import policy, receivers
         from consilium.accounts.forms import AdminSignInForm
+        from consilium.accounts.models import SecurityEvent
+        from consilium.accounts.selectors import visible_security_events
+        from consilium.core import access
         from consilium.core.access import Perm
         from consilium.core.navigation import NavEntry, register_nav_entry
 
         policy.register()
-        # The admin's sign-in goes through the same throttle as the sign-in page.
+        access.register_scope(SecurityEvent, visible_security_events)
+        user_logged_in.connect(receivers.signed_in, dispatch_uid="consilium.accounts.signed_in")
+        # The admin's sign-in goes through the same throttle as the sign-in page, and asks
+        # for the second factor's code of those who have one.
         admin.site.login_form = AdminSignInForm
+        admin.site.login_template = "accounts/admin_login.html"
         for entry in (
             NavEntry(
                 "profile",
@@ -26,6 +34,15 @@ class AccountsConfig(AppConfig):
                 Perm.SIGNED_IN,
                 place="user_menu",
                 order=10,
+            ),
+            NavEntry(
+                "security_events",
+                _("Security log"),
+                "accounts:security_events",
+                policy.Perm.SECURITY_AUDIT,
+                place="user_menu",
+                order=95,
+                active_prefix="/accounts/security/",
             ),
             NavEntry(
                 "tokens",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consilium.accounts import services
-from consilium.accounts.models import User
+from consilium.accounts.models import EventKind, User
 from consilium.accounts.services import SignInRefusal
 from consilium.core.forms import StyledFormMixin
 from consilium.core.http import client_ip
@@ -63,8 +63,47 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
+def code_refused(outcome: services.CodeCheck) -> forms.ValidationError:
+    """The error of a code that did not let the person in."""
+    if outcome is services.CodeCheck.NETWORK:
+        return _signin_refused(SignInRefusal.NETWORK)
+    if outcome is services.CodeCheck.ACCOUNT:
+        return _signin_refused(SignInRefusal.ACCOUNT)
+    return forms.ValidationError(_("This code is not right."), code="wrong_code")
+
+
+def _code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        strip=True,
+        help_text=_("The six digits your authenticator app shows, or a recovery code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"}
+        ),
+    )
+
+
 class AdminSignInForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
-    """The admin's sign-in (``admin.site.login_form``), behind the same throttle."""
+    """The admin's sign-in (``admin.site.login_form``), behind the same throttle. A person
+    with a second factor gives its code in the same form (``accounts/admin_login.html``)."""
+
+    code = forms.CharField(label=_("Code"), max_length=20, required=False, strip=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and services.second_factor_is_on(user):
+            code = cleaned.get("code") or ""
+            if not code:
+                raise forms.ValidationError(
+                    _("Enter the code from your authenticator app."), code="code_needed"
+                )
+            client = client_ip(self.request) if self.request else ""
+            outcome = services.second_factor_verify(user=user, code=code, client=client)
+            if outcome not in (services.CodeCheck.PASSED, services.CodeCheck.RECOVERY):
+                raise code_refused(outcome)
+        return cleaned
 
 
 class SignInForm(StyledFormMixin, ThrottledAuthenticationForm):
@@ -201,3 +240,60 @@ class SignUpForm(StyledFormMixin, forms.Form):
         super().full_clean()
         if self.is_bound and self.errors and not self.has_error(NON_FIELD_ERRORS, "throttled"):
             services.signup_failed(client=self.client)
+
+
+class SignInCodeForm(StyledFormMixin, forms.Form):
+    """The second step of signing in: the authenticator app's code or a recovery code."""
+
+    code = _code_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["autofocus"] = True
+
+
+class SecondFactorConfirmForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class SecondFactorDisableForm(StyledFormMixin, forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = _code_field()
+
+
+class SecuritySettingsForm(StyledFormMixin, forms.Form):
+    require_second_factor = forms.BooleanField(
+        label=_("Administrators must use a second factor"),
+        required=False,
+        help_text=_(
+            "Network and institution administrators without one are sent to set it up "
+            "before anything else."
+        ),
+    )
+
+
+class SecurityEventFilterForm(StyledFormMixin, forms.Form):
+    """The audit log's filters (all optional)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    actor = forms.CharField(label=_("Actor's e-mail address"), required=False, max_length=254)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", _("All kinds")), *EventKind.choices]

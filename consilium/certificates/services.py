@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import EventKind
+from consilium.accounts.services import security_event_record
 from consilium.certificates import keys
 from consilium.certificates.integrity import sign
 from consilium.certificates.models import Certificate, CertificateStatus, StatusList
@@ -270,6 +272,7 @@ def certificate_revoke(*, certificate: Certificate, by: Any, reason: str) -> Cer
         locked.revoked_by = by
         locked.revocation_reason = reason
         locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+        security_event_record(kind=EventKind.CERTIFICATE_REVOKED, actor=by, subject=locked.code, institution_id=locked.issuer_id, details={"reason": reason})  # fmt: skip
         _set_status_bit(locked.status_list_id, locked.status_index)
         public_cache.bump(CACHE_NAME)
         course_tasks.record_change(course_id=locked.course_id, year=locked.issued_at.year)

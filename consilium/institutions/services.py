@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from consilium.accounts.models import User
+from consilium.accounts.models import EventKind, User
+from consilium.accounts.services import security_event_record
 from consilium.core import public_cache
 from consilium.core.access import forget_grants
 from consilium.core.roles import Role
@@ -275,6 +276,7 @@ def invitation_accept(
         role=invitation.role,
         defaults={"created_by": invitation.invited_by},
     )
+    security_event_record(kind=EventKind.ROLE_GIVEN, actor=user, subject=user.email, institution_id=invitation.institution_id, details={"role": invitation.role, "invitation": invitation.pk})  # fmt: skip
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -324,6 +326,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     ).exists():
         raise ValidationError({"role": [_("This person already holds that role here.")]})
     _last_admin_guard(membership, role)
+    security_event_record(kind=EventKind.ROLE_CHANGED, actor=by, subject=membership.user.email, institution_id=membership.institution_id, details={"from": membership.role, "to": role})  # fmt: skip
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -335,6 +338,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     if not policy.may_give_role(by, membership.role):
         raise ValidationError(_("Only a network administrator may change this role."))
     _last_admin_guard(membership, None)
+    security_event_record(kind=EventKind.MEMBERSHIP_REMOVED, actor=by, subject=membership.user.email, institution_id=membership.institution_id, details={"role": membership.role})  # fmt: skip
     membership.delete()
 
 
@@ -349,5 +353,7 @@ def membership_grant(
         role=role,
         defaults={"created_by": by, "title": title},
     )
+    if _created:
+        security_event_record(kind=EventKind.ROLE_GIVEN, actor=by, subject=user.email, institution_id=institution.pk, details={"role": role})  # fmt: skip
     forget_grants(user)
     return membership
