@@ -14,6 +14,9 @@ class CoursesConfig(AppConfig):
         from consilium.courses import demo, policy, sections  # noqa: F401  (registers the section)
 
         policy.register()
+        from consilium.courses import home  # its panels on the personal home
+
+        home.register()
         register_demo_builder(DemoBuilder("courses", demo.build, order=40, needs=("people",)))
         for entry in (
             # "Courses" is current anywhere under /courses/ but where "My learning" is.

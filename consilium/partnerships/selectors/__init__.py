@@ -12,6 +12,7 @@ from consilium.partnerships.selectors.agreements import (
     agreement_list_of_institution,
     network_graph,
 )
+from consilium.partnerships.selectors.approvals import agreement_list_awaiting_approval
 from consilium.partnerships.selectors.programmes import (
     programme_detail,
     programme_list,
@@ -22,6 +23,7 @@ __all__ = [
     "AgreementFilter",
     "agreement_detail",
     "agreement_list",
+    "agreement_list_awaiting_approval",
     "agreement_list_of_institution",
     "network_graph",
     "programme_detail",
