@@ -141,6 +141,19 @@ def rows(model: type[models.Model], using: str = DEFAULT_DB_ALIAS) -> Iterator[d
         yield {field.attname: _encode(field, obj) for field in fields}
 
 
+def _require_migrated(using: str) -> None:
+    """Refuse a database the code's migrations are not all applied to (tables would differ)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in plan[:10])
+        raise BackupError(
+            f"The database is not migrated ({names}…): run `python -m consilium migrate` first."
+        )
+
+
 def _applied_migrations(using: str) -> list[str]:
     recorder = MigrationRecorder(connections[using])
     return sorted(f"{app}.{name}" for app, name in recorder.applied_migrations())
@@ -196,6 +209,7 @@ def backup(target: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
         return manifest
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} is not an empty folder: give a new or empty one.")
+    _require_migrated(using)
     old_umask = os.umask(0o077)  # the backup holds password hashes: readable by its owner only
     try:
         return _write(target, using)
@@ -386,6 +400,7 @@ def restore(
                 tar.extractall(work, filter="data")
             return restore(Path(work), force=force, ignore_keys=ignore_keys, using=using, warn=warn)
     manifest = read_manifest(source)
+    _require_migrated(using)
     _check_schema(manifest, using)
     problems = _check_keys(manifest)
     if problems and not ignore_keys:

@@ -35,5 +35,10 @@ class Command(BaseCommand):
                     f"warning: {name}: some data cannot be decrypted with this server's secrets "
                     "even now; the backup keeps it as it is."
                 )
-            needed = ", ".join(s for s in entry["needed"] if s != "?") or "none"
-            self.stdout.write(f"{name} need the secret(s) with fingerprint {needed}")
+            needed = ", ".join(s for s in entry["needed"] if s != "?")
+            if needed:
+                self.stdout.write(
+                    f"{name}: restoring needs the secret(s) with fingerprint {needed}"
+                )
+            else:
+                self.stdout.write(f"{name}: none stored")
