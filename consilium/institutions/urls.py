@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.institution_list, name="list"),
     path("new/", views.institution_create, name="create"),
     path("import/", views.institution_import, name="import"),
+    path("import/<int:job>/", views.institution_import_job, name="import_job"),
     path("export.<str:fmt>", views.institution_export, name="export"),
     path("<int:pk>/", views.institution_detail, name="detail"),
     path("<int:pk>/edit/", views.institution_edit, name="edit"),

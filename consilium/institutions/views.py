@@ -1,8 +1,9 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,8 @@ from consilium.core import access
 from consilium.core.access import Loaded, requires
 from consilium.core.history import readable_history
 from consilium.core.home import render_home_panels
+from consilium.core.jobs import job_start
+from consilium.core.models import Job, JobStatus
 from consilium.core.public_cache import cached_for_anonymous
 from consilium.core.sections import render_institution_sections
 from consilium.core.viewkit import Done, action, form_page
@@ -150,10 +153,14 @@ def institution_history(
 
 @requires(Perm.INSTITUTION_IMPORT)
 def institution_import(request: AuthedRequest) -> HttpResponse:
+    """A small file is imported at once; a larger one (over ``spreadsheets.sync_max_bytes()``) by the
+    task worker, while the person watches its progress (``institution_import_job``)."""
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if upload.size > spreadsheets.sync_max_bytes():
+            return _import_in_background(request, form, upload)
         try:
             report = spreadsheets.import_institutions(
                 upload=upload, filename=upload.name, by=request.user
@@ -162,21 +169,65 @@ def institution_import(request: AuthedRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             if report.ok:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s institution imported.",
-                        "%(count)s institutions imported.",
-                        report.created,
-                    )
-                    % {"count": report.created},
-                )
+                messages.success(request, _imported(report.created))
                 return redirect("institutions:list")
     return render(
         request,
         "institutions/import.html",
         {"form": form, "report": report, "columns": spreadsheets.COLUMNS},
     )
+
+
+def _imported(count: int) -> str:
+    return ngettext(
+        "%(count)s institution imported.", "%(count)s institutions imported.", count
+    ) % {"count": count}
+
+
+def _import_in_background(request: AuthedRequest, form: ImportForm, upload: Any) -> HttpResponse:
+    raw = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    if len(raw) > settings.IMPORT_MAX_BYTES:
+        form.add_error(
+            "file",
+            _("The file is larger than %(size)s MB.")
+            % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
+        )
+        return render(
+            request,
+            "institutions/import.html",
+            {"form": form, "report": None, "columns": spreadsheets.COLUMNS},
+        )
+    job = job_start(
+        kind=spreadsheets.JOB_KIND, user=request.user, payload=raw, filename=upload.name
+    )
+    return redirect("institutions:import_job", job=job.pk)
+
+
+@requires(Perm.INSTITUTION_IMPORT)
+def institution_import_job(request: AuthedRequest, job: int) -> HttpResponse:
+    """The progress of one's own large import, then its result. The page reloads itself
+    every two seconds (a ``Refresh`` header: no script) until the job has ended."""
+    found = get_object_or_404(Job, pk=job, kind=spreadsheets.JOB_KIND)
+    if found.user_id != request.user.pk:
+        raise PermissionDenied
+    result = found.result or {}
+    if found.status == JobStatus.DONE and result.get("created"):
+        messages.success(request, _imported(result["created"]))
+        return redirect("institutions:list")
+    response = render(
+        request,
+        "institutions/import_job.html",
+        {
+            "job": found,
+            "errors": result.get("errors", []),
+            "file_error": result.get("file_error", ""),
+            "form": ImportForm(),
+            "columns": spreadsheets.COLUMNS,
+        },
+    )
+    if not found.finished:
+        response["Refresh"] = "2"
+    return response
 
 
 @requires(Perm.DIRECTORY_EXPORT)

@@ -9,6 +9,7 @@ from tests.access_matrix import (
     ApiRoute,
     Route,
     World,
+    WorldPart,
     coordinators_anywhere,
     everyone,
     managers_of_own,
@@ -26,6 +27,13 @@ ROWS = [
     Route("institutions:list", everyone),
     Route("institutions:create", network_admin),
     Route("institutions:import", importers),
+    # A large import's progress page: its owner's alone (a coordinator's job here).
+    Route(
+        "institutions:import_job",
+        lambda persona: persona == "partnership_coordinator",
+        kwargs=lambda w: {"job": w.import_job.pk},
+        part="import_job",
+    ),
     Route("institutions:export", signed_in, kwargs=lambda w: {"fmt": "csv"}),
     Route("institutions:detail", everyone, kwargs=own_pk),
     Route("institutions:edit", managers_of_own, kwargs=own_pk),
@@ -139,3 +147,14 @@ API_ROWS = [
         label="other",
     ),
 ]
+
+
+def _import_job(w: World) -> dict[str, Any]:
+    from consilium.core.models import Job
+    from consilium.institutions.spreadsheets import JOB_KIND
+
+    owner = w.users["partnership_coordinator"]
+    return {"import_job": Job.objects.create(kind=JOB_KIND, user=owner, filename="big.csv")}
+
+
+WORLD_PARTS = [WorldPart("import_job", _import_job)]
