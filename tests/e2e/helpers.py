@@ -73,3 +73,20 @@ def pass_quiz(page: Page, title: str, right_answers: list[str]) -> None:
     expect(page.locator("main .card-body p").first).to_have_text(
         in_language(page, "Passed. Well done!")
     )
+
+
+def switch_language(page: Page, code: str) -> None:
+    """Choose ``code`` in the header's language menu (it sends the choice, then the page is
+    shown again in that language)."""
+    page.locator("#language-menu").click()
+    with page.expect_navigation():
+        page.locator(f".lang-menu button.dropdown-item[value='{code}']").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def current_language_choice(page: Page) -> str:
+    """The language the header's menu marks as current."""
+    return (
+        page.locator(".lang-menu button.dropdown-item[aria-current='true']").get_attribute("value")
+        or ""
+    )

@@ -28,3 +28,20 @@ document.addEventListener("focusin", (event) => {
     target.select();
   }
 });
+// The language menu leaves the page: when a form of the page (one that posts) has input not
+// sent yet, ask first (the menu's data-unsaved holds the question in the reader's language).
+document.addEventListener("input", (event) => {
+  const form = event.target instanceof Element ? event.target.closest("form") : null;
+  if (form && !form.hasAttribute("data-language-switch") && form.method === "post") {
+    form.dataset.dirty = "1";
+  }
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  if (!form.hasAttribute("data-language-switch")) {
+    delete form.dataset.dirty;
+  } else if (document.querySelector("form[data-dirty]") && !window.confirm(form.dataset.unsaved)) {
+    event.preventDefault();
+  }
+});
