@@ -2,7 +2,7 @@
 
 import pytest
 
-from consilium.core.html import clean, video_embed
+from consilium.core.html import clean, video_embed, video_host_error, video_players
 
 
 def test_keeps_lesson_markup() -> None:
@@ -59,7 +59,9 @@ def test_drops_what_could_run(dirty: str, expected: str) -> None:
             "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
         ),
         ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871"),
-        ("https://media.example.edu/lecture/1", "https://media.example.edu/lecture/1"),
+        ("https://media.example.edu/lecture/1", None),  # not one of the VIDEO_HOSTS
+        ("https://evil-youtube.com/watch?v=dQw4w9WgXcQ", None),
+        ("https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ", None),
         ("http://www.youtube.com/watch?v=dQw4w9WgXcQ", None),
         ("javascript:alert(1)", None),
         ("https://www.youtube.com/watch?v=<script>", None),
@@ -71,3 +73,34 @@ def test_drops_what_could_run(dirty: str, expected: str) -> None:
 )
 def test_video_embed(url: str, player: str | None) -> None:
     assert video_embed(url) == player
+
+
+def test_video_embed_follows_the_allowed_hosts(settings) -> None:
+    settings.VIDEO_HOSTS = ["example.edu", "vimeo.com"]
+    assert (
+        video_embed("https://media.example.edu/lecture/1") == "https://media.example.edu/lecture/1"
+    )
+    assert video_embed("https://example.edu/lecture/1") == "https://example.edu/lecture/1"
+    assert video_embed("https://www.youtube.com/watch?v=dQw4w9WgXcQ") is None
+    assert video_embed("https://vimeo.com/76979871") == "https://player.vimeo.com/video/76979871"
+    assert "https://*.example.edu" in video_players()
+    assert "https://player.vimeo.com" in video_players()
+    assert not any("youtube" in origin for origin in video_players())
+
+
+@pytest.mark.parametrize(
+    ("url", "refusal"),
+    [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", None),
+        ("https://player.vimeo.com/video/76979871", None),
+        ("https://media.example.edu/lecture/1", "Videos can only come from these sites"),
+        ("https://youtube.com.evil.example/watch?v=x", "Videos can only come from these sites"),
+        ("http://www.youtube.com/watch?v=dQw4w9WgXcQ", "https address"),
+        ("javascript:alert(1)", "https address"),
+        ("", "https address"),
+        ("https://www.youtube.com/feed", "not a video the player can show"),
+    ],
+)
+def test_video_host_error(url: str, refusal: str | None) -> None:
+    problem = video_host_error(url)
+    assert (problem is None) if refusal is None else (refusal in (problem or ""))

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consilium.core.forms import StyledFormMixin
+from consilium.core.html import video_host_error, video_hosts_help
 from consilium.courses.models import (
     LANGUAGE_CHOICES,
     Audience,
@@ -205,6 +206,12 @@ class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 
 
+def video_host_validator(url: str) -> None:
+    """A video lesson's address is one the player may embed (``VIDEO_HOSTS``)."""
+    if url and (problem := video_host_error(url)):
+        raise forms.ValidationError(problem, code="video_host")
+
+
 class LessonForm(CourseItemForm):
     new_only = ("kind",)
     edited = ("title", "body", "video_url", "link_url", "required")
@@ -224,7 +231,8 @@ class LessonForm(CourseItemForm):
         label=_("Video address"),
         required=False,
         assume_scheme="https",
-        help_text=_("A YouTube or Vimeo link, or another https player address."),
+        help_text=video_hosts_help,
+        validators=[video_host_validator],
     )
     link_url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     file = forms.FileField(

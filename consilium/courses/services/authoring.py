@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
 from consilium.core import access, public_cache, uploads
-from consilium.core.html import clean, video_embed
+from consilium.core.html import clean, video_host_error
 from consilium.core.services import read_only, service
 from consilium.core.text import document_words, search_document
 from consilium.courses import review
@@ -516,10 +516,8 @@ def _lesson_fields(kind: str, data: LessonData, *, has_file: bool) -> dict[str, 
         errors["body"] = [_("Write the lesson's text.")]
     if kind == LessonKind.VIDEO:
         url = data.video_url.strip()
-        if not url or video_embed(url) is None:
-            errors["video_url"] = [
-                _("Give the video's https address (YouTube, Vimeo or another player).")
-            ]
+        if problem := video_host_error(url):  # only the VIDEO_HOSTS' players are embedded
+            errors["video_url"] = [problem]
         fields["video_url"] = url
     if kind == LessonKind.LINK:
         url = data.link_url.strip()
