@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("accounts/", include("consilium.accounts.urls")),
     path("institutions/", include("consilium.institutions.urls")),
+    path("actions/", include("consilium.actions.urls")),
     path("partnerships/", include("consilium.partnerships.urls")),
     path("courses/", include("consilium.courses.urls")),
     path("certificates/", include("consilium.certificates.urls")),

@@ -54,13 +54,6 @@ class DocumentKind(models.TextChoices):
     EVIDENCE = "evidence", _("Evidence")
 
 
-class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
-
-
 class WorkKind(models.TextChoices):
     GOAL = "goal", _("Goal")
     ACTIVITY = "activity", _("Activity")

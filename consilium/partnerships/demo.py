@@ -13,7 +13,6 @@ from consilium.partnerships.models import (
     Agreement,
     AgreementStatus,
     Programme,
-    RecommendationStatus,
 )
 
 PROGRAMME_TITLE = "Strategic partnership of medical universities with leading foreign universities"
@@ -205,12 +204,14 @@ def build(context: DemoContext) -> None:
             owner=by,
             text=f"Adopt the partner's approach to {focus.lower()}.",
             due_on=date(2017, 6, 30),
+            opened_on=date(2016, 6, 1),
         )
         services.recommendation_update(
             recommendation=done,
-            status=RecommendationStatus.DONE,
+            status="done",
             evidence="Reported at the Astana conference, 2016",
             owner=by,
+            by=by,
             due_on=done.due_on,
         )
         services.recommendation_add(
@@ -219,6 +220,7 @@ def build(context: DemoContext) -> None:
             owner=by,
             text="Train the staff who lead the change.",
             due_on=date(2018, 12, 31),
+            opened_on=date(2016, 6, 1),
         )
         services.work_item_add(
             agreement=agreement,

@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from consilium.actions.choices import ActionStatus
 from consilium.core.forms import StyledFormMixin
 from consilium.institutions.models import Institution
 from consilium.partnerships import ewp
@@ -15,7 +16,6 @@ from consilium.partnerships.choices import (
     CooperationForm,
     DocumentKind,
     PartyRole,
-    RecommendationStatus,
     WorkKind,
 )
 from consilium.partnerships.models import Phase, PriorityArea, Programme
@@ -169,7 +169,7 @@ class RecommendationForm(StyledFormMixin, forms.Form):
 
 
 class RecommendationUpdateForm(StyledFormMixin, forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=RecommendationStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     evidence = forms.CharField(
         label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

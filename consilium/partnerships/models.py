@@ -21,7 +21,6 @@ from consilium.partnerships.choices import AgreementStatus as AgreementStatus
 from consilium.partnerships.choices import CooperationForm as CooperationForm
 from consilium.partnerships.choices import DocumentKind as DocumentKind
 from consilium.partnerships.choices import PartyRole as PartyRole
-from consilium.partnerships.choices import RecommendationStatus as RecommendationStatus
 from consilium.partnerships.choices import WorkKind as WorkKind
 
 
@@ -469,51 +468,6 @@ class SituationAnalysis(models.Model):
         return f"{self.agreement} · {self.area}"
 
 
-class Recommendation(TimeStampedModel):
-    agreement = models.ForeignKey(
-        Agreement,
-        on_delete=models.CASCADE,
-        related_name="recommendations",
-        verbose_name=_("agreement"),
-    )
-    area = models.ForeignKey(
-        PriorityArea,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="recommendations",
-        verbose_name=_("priority area"),
-    )
-    text = models.TextField(_("recommendation"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="recommendations",
-        verbose_name=_("owner"),
-    )
-    due_on = models.DateField(_("due on"), null=True, blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=RecommendationStatus.choices,
-        default=RecommendationStatus.OPEN,
-    )
-    evidence = models.TextField(_("evidence"), blank=True)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("recommendation")
-        verbose_name_plural = _("recommendations")
-        ordering = ["agreement_id", "due_on", "id"]
-        indexes = [models.Index(fields=["status", "due_on"])]
-
-    def __str__(self) -> str:
-        return self.text[:60]
-
-
 class WorkItem(TimeStampedModel):
     """A goal, activity or result of an agreement for a period (a phase or a year range)."""
 
@@ -548,17 +502,3 @@ class WorkItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-
-class Reminder(models.Model):
-    """A reminder that was sent, so that each is sent once."""
-
-    key = models.CharField(_("key"), max_length=120, unique=True)
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-
-    def __str__(self) -> str:
-        return self.key

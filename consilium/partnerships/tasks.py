@@ -1,9 +1,10 @@
-"""Reminders about agreements and recommendations, run as background tasks.
+"""Reminders about agreements that end soon, run as a background task.
 
-``send_reminders`` (a management command run daily by cron or a systemd timer) enqueues both
-tasks; the ``db_worker`` runs them. Each reminder is claimed in the Reminder table under a
-unique key before anyone is told, in the same transaction, so that running the tasks again,
-or twice at the same time, never sends a reminder twice.
+The reminder mechanism is the actions app's (``consilium/actions/reminders.py``): its daily
+``send_reminders`` command runs this task too (registered in ``PartnershipsConfig.ready``),
+and each reminder is claimed there under a unique key before anyone is told, in the same
+transaction, so that running the task again, or twice at the same time, never sends one twice.
+Recommendations are actions: the actions' own task reminds about them.
 """
 
 from __future__ import annotations
@@ -11,32 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.text import Truncator
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from consilium.accounts.models import User
+from consilium.actions.reminders import claim as _claim
 from consilium.notifications.services import notification_send
 from consilium.partnerships import lifecycle
-from consilium.partnerships.choices import AgreementStatus, RecommendationStatus
-from consilium.partnerships.models import Agreement, Recommendation, Reminder
+from consilium.partnerships.models import Agreement
 from consilium.partnerships.policy import COORDINATOR_ROLES
 
 # Coordinators are told when an agreement in force ends within this many days (largest first).
 AGREEMENT_REMINDER_DAYS = (90, 30)
-
-
-def _claim(key: str) -> bool:
-    """Record that the reminder ``key`` is sent; False if it already was (or is being) sent."""
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(key=key)
-    except IntegrityError:
-        return False
-    return True
 
 
 def coordinators_of(agreement: Agreement) -> list[User]:
@@ -114,63 +104,6 @@ def send_agreement_reminders() -> int:
                 message=_ending_message(agreement, ends, days_left),
                 subject=_ending_subject(days_left),
                 url=reverse("partnerships:agreement_detail", args=[agreement.pk]),
-            )
-        sent += 1
-    return sent
-
-
-def _overdue_message(recommendation: Recommendation, due: date) -> Callable[[], str]:
-    def render() -> str:
-        return gettext(
-            "The recommendation “%(text)s” of the agreement “%(agreement)s” was due on %(date)s "
-            "and is not done yet."
-        ) % {
-            "text": Truncator(" ".join(recommendation.text.split())).chars(120),
-            "agreement": recommendation.agreement.title,
-            "date": formats.date_format(due, "DATE_FORMAT"),
-        }
-
-    return render
-
-
-@task()
-def send_overdue_recommendation_reminders() -> int:
-    """Tell the owner of each overdue recommendation (else the parties' coordinators), once.
-
-    A recommendation is overdue the day after its due date while it is neither done nor
-    dropped; a new due date brings a new reminder. Returns how many reminders were sent.
-    """
-    today = timezone.localdate()
-    overdue = (
-        # Only agreements still being worked on: a terminated or renewed agreement's old
-        # recommendations would otherwise flood people on the first run.
-        Recommendation.objects.filter(due_on__lt=today)
-        .exclude(status__in=[RecommendationStatus.DONE, RecommendationStatus.DROPPED])
-        .exclude(agreement__status__in=[AgreementStatus.TERMINATED, AgreementStatus.RENEWED])
-        .select_related("agreement", "owner")
-        .order_by("due_on", "pk")
-    )
-    sent = 0
-    for recommendation in overdue:
-        due: date = recommendation.due_on  # type: ignore[assignment]
-        key = f"recommendation:{recommendation.pk}:overdue:{due.isoformat()}"
-        owner = recommendation.owner
-        people = (
-            [owner]
-            if owner is not None and owner.is_active
-            else coordinators_of(recommendation.agreement)
-        )
-        if not people:
-            continue
-        with transaction.atomic():
-            if not _claim(key):
-                continue
-            notification_send(
-                users=people,
-                message=_overdue_message(recommendation, due),
-                subject=gettext_lazy("A recommendation is overdue"),
-                url=reverse("partnerships:agreement_detail", args=[recommendation.agreement_id])
-                + "#analysis-h",
             )
         sent += 1
     return sent

@@ -67,24 +67,34 @@ def test_an_unknown_permission_is_refused() -> None:
 
 def test_every_app_registered_its_permissions() -> None:
     from consilium.accounts.policy import Perm as AccountPerm
+    from consilium.actions.policy import Perm as ActionPerm
     from consilium.certificates.policy import Perm as CertificatePerm
     from consilium.courses.policy import Perm as CoursePerm
     from consilium.institutions.policy import Perm as DirectoryPerm
     from consilium.partnerships.policy import Perm as PartnershipPerm
 
-    enums = {access.Perm, AccountPerm, DirectoryPerm, PartnershipPerm, CoursePerm, CertificatePerm}
+    enums = {
+        access.Perm,
+        AccountPerm,
+        DirectoryPerm,
+        ActionPerm,
+        PartnershipPerm,
+        CoursePerm,
+        CertificatePerm,
+    }
     assert access.permission_enums() == enums
     assert access.registered_permissions() == {m.value for enum in enums for m in enum}
 
 
 @pytest.mark.django_db
 def test_every_scope_answers_for_anonymous_visitors() -> None:
+    from consilium.actions.models import Action
     from consilium.certificates.models import Certificate
     from consilium.courses.models import Course, Enrolment
     from consilium.institutions.models import Institution, Membership
     from consilium.partnerships.models import Agreement
 
-    models = {Institution, Membership, Agreement, Course, Enrolment, Certificate}
+    models = {Institution, Membership, Action, Agreement, Course, Enrolment, Certificate}
     assert access.scoped_models() == models
     for model in models:
         assert access.visible(AnonymousUser(), model).model is model

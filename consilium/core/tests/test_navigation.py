@@ -112,15 +112,26 @@ def test_the_apps_entries_in_their_places() -> None:
     """What base.html showed before the apps registered their entries, in the same order."""
     keys = {place: [e.key for e in nav_entries(place)] for place in navigation.PLACES}
     assert keys == {
-        "main": ["directory", "courses", "my_learning", "agreements", "programmes", "api", "admin"],
+        "main": [
+            "directory",
+            "courses",
+            "my_learning",
+            "agreements",
+            "programmes",
+            "network_actions",
+            "api",
+            "admin",
+        ],
         "bar": ["notifications"],
         "user_menu": [
             "profile",
             "certificates",
             "authored",
+            "my_actions",
             "review_queue",
             "network_stats",
             "tokens",
+            "security_events",
         ],
         "footer": ["directory", "courses", "verify", "api"],
     }

@@ -9,6 +9,9 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
 from consilium.accounts.http import signed_in_user
+from consilium.actions.models import Action
+from consilium.actions.policy import Perm as ActionPerm
+from consilium.core import access
 from consilium.partnerships import services
 from consilium.partnerships.api.common import require_agreement, row_by_id
 from consilium.partnerships.api.schemas import (
@@ -20,18 +23,20 @@ from consilium.partnerships.api.schemas import (
     WorkItemIn,
     WorkItemOut,
 )
-from consilium.partnerships.models import Phase, PriorityArea, Recommendation, WorkItem
+from consilium.partnerships.models import Phase, PriorityArea, WorkItem
 from consilium.partnerships.policy import Perm
+from consilium.partnerships.recommendations import recommendations_query
 
 router = Router()
 
 
-def recommendation_out(r: Recommendation) -> dict[str, Any]:
-    """A recommendation as ``RecommendationOut``."""
+def recommendation_out(r: Action) -> dict[str, Any]:
+    """A recommendation (an action about the agreement) as ``RecommendationOut``: the shape it
+    had before recommendations became actions, plus the action's id is the same id."""
     return {
         "id": r.pk,
         "text": r.text,
-        "area_id": r.area_id,
+        "area_id": r.topic_id,
         "status": r.status,
         "due_on": r.due_on,
         "done_on": r.done_on,
@@ -63,7 +68,7 @@ def work_item_out(item: WorkItem) -> dict[str, Any]:
 )
 def list_recommendations(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     agreement = require_agreement(request, pk)
-    return [recommendation_out(r) for r in agreement.recommendations.all()]
+    return [recommendation_out(r) for r in recommendations_query([agreement.pk])]
 
 
 @router.post(
@@ -90,22 +95,29 @@ def add_recommendation(
     "/agreements/{int:pk}/recommendations/{int:recommendation_id}",
     response=RecommendationOut,
     summary="Follow a recommendation up",
-    description="Marking it done needs `evidence`. Fields left out keep their value.",
+    description=(
+        "Marking it done needs `evidence`; dropping it needs a `reason` (else the `evidence` "
+        "is taken as the reason). The status moves as the actions' transition table allows "
+        "(see docs/actions.md). Fields left out keep their value."
+    ),
 )
 def update_recommendation(
     request: HttpRequest, pk: int, recommendation_id: int, payload: RecommendationPatch
 ) -> dict[str, Any]:
     agreement = require_agreement(request, pk, Perm.AGREEMENT_EDIT)
-    target = agreement.recommendations.filter(pk=recommendation_id).first()
+    target = recommendations_query([agreement.pk]).filter(pk=recommendation_id).first()
     if target is None:
         raise Http404
+    access.require(request.user, ActionPerm.ACTION_EDIT, target)
     given = payload.model_fields_set
     updated = services.recommendation_update(
         recommendation=target,
         status=payload.status or target.status,
         evidence=payload.evidence if payload.evidence is not None else target.evidence,
-        owner=target.owner,
+        owner=target.responsible,
         due_on=payload.due_on if "due_on" in given else target.due_on,
+        reason=payload.reason or "",
+        by=signed_in_user(request),
     )
     return recommendation_out(updated)
 

@@ -325,6 +325,7 @@ class RecommendationPatch(Schema):
     status: str | None = None
     evidence: str | None = None
     due_on: date | None = None
+    reason: str | None = Field(None, description="Why it is dropped.")
 
 
 class WorkItemOut(Schema):

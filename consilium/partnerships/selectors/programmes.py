@@ -8,8 +8,10 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from consilium.actions.models import Action
 from consilium.partnerships.models import Programme, WorkItem
 from consilium.partnerships.policy import visible_agreements
+from consilium.partnerships.recommendations import open_count, recommendations_query, with_areas
 from consilium.partnerships.selectors.agreements import AgreementFilter, agreement_list
 
 
@@ -50,9 +52,12 @@ def programme_report(user: Any, programme: Programme) -> list[dict[str, Any]]:
                 "work_items",
                 queryset=WorkItem.objects.select_related("phase").order_by("period", "kind", "id"),
             ),
-            "recommendations",
         )
     )
+    # Recommendations are actions about each agreement (one query for all, with their areas).
+    by_agreement: dict[int, list[Action]] = {}
+    for action in with_areas(recommendations_query([a.pk for a in agreements])):
+        by_agreement.setdefault(action.origin_id or 0, []).append(action)
     report = []
     for agreement in agreements:
         items = list(agreement.work_items.all())
@@ -61,15 +66,13 @@ def programme_report(user: Any, programme: Programme) -> list[dict[str, Any]]:
             periods.setdefault(item.period, {"goal": [], "activity": [], "result": []})[
                 item.kind
             ].append(item)
-        recommendations = list(agreement.recommendations.all())
+        recommendations = by_agreement.get(agreement.pk, [])
         report.append(
             {
                 "agreement": agreement,
                 "periods": sorted(periods.items()),
                 "recommendations": recommendations,
-                "open_recommendations": sum(
-                    1 for r in recommendations if r.status not in ("done", "dropped")
-                ),
+                "open_recommendations": open_count(recommendations),
             }
         )
     return report

@@ -5,20 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
+from consilium.actions import services as actions
+from consilium.actions.choices import ActionKind, ActionStatus
+from consilium.actions.models import Action
 from consilium.core.services import service
-from consilium.partnerships.choices import RecommendationStatus, WorkKind
+from consilium.partnerships.choices import WorkKind
 from consilium.partnerships.models import (
     Agreement,
     Phase,
     PriorityArea,
-    Recommendation,
     SituationAnalysis,
     WorkItem,
 )
+from consilium.partnerships.recommendations import owner_institution
 from consilium.partnerships.services.common import CONTENT
 
 
@@ -42,38 +44,60 @@ def recommendation_add(
     area: PriorityArea | None = None,
     owner: User | None = None,
     due_on: date | None = None,
-) -> Recommendation:
+    opened_on: date | None = None,
+) -> Action:
+    """A recommendation is an action (``consilium.actions``) about the agreement and one of its
+    programme's priority areas, owned by the party the owner speaks for, in the language the
+    owner writes (the active one)."""
     if area is not None and area.programme_id != agreement.programme_id:
         raise ValidationError({"area": [_("The area must belong to the agreement's programme.")]})
-    recommendation = Recommendation(
-        agreement=agreement, text=text.strip(), area=area, owner=owner, due_on=due_on
+    if not text.strip():
+        raise ValidationError({"text": [_("Write the recommendation.")]})
+    institution = owner_institution(agreement, owner)
+    if institution is None:
+        raise ValidationError(_("The agreement has no parties to own the recommendation."))
+    titles, descriptions = actions.texts_in_language(text)
+    return actions.action_create(
+        institution=institution,
+        kind=ActionKind.RECOMMENDATION,
+        titles=titles,
+        descriptions=descriptions,
+        by=owner,
+        responsible=owner,
+        due_on=due_on,
+        opened_on=opened_on,
+        origin=agreement,
+        topic=area,
     )
-    recommendation.full_clean()
-    recommendation.save()
-    return recommendation
 
 
 @service(bumps=[CONTENT])
 def recommendation_update(
     *,
-    recommendation: Recommendation,
+    recommendation: Action,
     status: str,
     evidence: str = "",
     owner: User | None = None,
     due_on: date | None = None,
-) -> Recommendation:
-    if status not in RecommendationStatus.values:
+    reason: str = "",
+    by: User | None = None,
+) -> Action:
+    """Follow a recommendation up: its evidence, owner and due date, then its status as the
+    actions' transition table allows (done needs evidence; dropped needs a reason, else the
+    evidence given is taken as the reason)."""
+    if status not in ActionStatus.values:
         raise ValidationError({"status": [_("Choose a status from the list.")]})
-    if status == RecommendationStatus.DONE and not evidence.strip():
+    if status == ActionStatus.DONE and not evidence.strip():
         raise ValidationError({"evidence": [_("Give the evidence that it is done.")]})
-    recommendation.status = status
-    recommendation.evidence = evidence.strip()
-    recommendation.owner = owner
-    recommendation.due_on = due_on
-    recommendation.done_on = timezone.localdate() if status == RecommendationStatus.DONE else None
-    recommendation.full_clean()
-    recommendation.save()
-    return recommendation
+    moved = actions.action_transition(
+        action=recommendation,
+        to=status,
+        by=by,
+        data={"evidence": evidence, "drop_reason": reason or evidence},
+    )
+    return actions.action_update(
+        action=moved, by=by, responsible=owner, due_on=due_on, evidence=evidence
+    )
 
 
 @service(bumps=[CONTENT])

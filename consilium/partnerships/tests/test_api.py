@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from consilium.accounts.models import User
 from consilium.accounts.services import api_token_create
+from consilium.actions.models import Action
 from consilium.core.roles import Role
 from consilium.core.testing import assert_queries_constant, get_ok
 from consilium.institutions.models import Institution, InstitutionKind
@@ -35,7 +36,6 @@ from consilium.partnerships.models import (
     PriorityArea,
     Programme,
     ProgrammeFunder,
-    Recommendation,
     SituationAnalysis,
     Transition,
     WorkItem,
@@ -828,7 +828,7 @@ def test_recommendations(s: Setting) -> None:
     assert added.status_code == 201, added.content
     rec = added.json()
     assert (rec["status"], rec["area_id"]) == ("open", area.pk)
-    assert Recommendation.objects.get(pk=rec["id"]).owner == s.coordinator
+    assert Action.objects.get(pk=rec["id"]).responsible == s.coordinator
 
     no_evidence = send(client, "PATCH", f"{url}/{rec['id']}", {"status": "done"})
     assert no_evidence.status_code == 400
@@ -855,7 +855,7 @@ def test_recommendations(s: Setting) -> None:
     other = s.agreement()
     foreign = f"{BASE}/agreements/{other.pk}/recommendations/{rec['id']}"
     assert send(client, "PATCH", foreign, {"status": "open"}).status_code == 404
-    assert Recommendation.objects.count() == 1
+    assert Action.objects.count() == 1
 
 
 def test_work_items(s: Setting) -> None:

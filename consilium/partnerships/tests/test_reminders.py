@@ -1,4 +1,5 @@
-"""Reminders: agreements ending in 90 and 30 days, overdue recommendations, once each."""
+"""Reminders: agreements ending in 90 and 30 days, once each (recommendations are actions:
+their reminders and the send_reminders command are tested in consilium/actions/tests)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,19 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from consilium.accounts.testing import UserFactory
+from consilium.actions.models import Reminder
 from consilium.core.roles import Role
 from consilium.institutions.models import Membership
 from consilium.institutions.testing import InstitutionFactory, member
 from consilium.notifications.models import Notification
 from consilium.partnerships import services as ps
 from consilium.partnerships import tasks
-from consilium.partnerships.models import Agreement, AgreementStatus, Reminder
+from consilium.partnerships.models import Agreement, AgreementStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -280,94 +281,7 @@ def test_e_mail_and_notification_in_each_recipients_language(parties, on_commit,
     assert "Nursing exchange" not in ru_mail.body
 
 
-# --- recommendations ---------------------------------------------------------------------
-
-
-def test_overdue_recommendation_tells_its_owner_once(parties, on_commit, today) -> None:
-    agreement = parties.agreement(valid_until=None)
-    owner = member(Role.TEACHER, parties.own)
-    recommendation = ps.recommendation_add(
-        agreement=agreement,
-        text="Open a simulation room",
-        owner=owner,
-        due_on=today.value - timedelta(days=1),
-    )
-
-    assert on_commit(tasks.send_overdue_recommendation_reminders.call) == 1
-    assert on_commit(tasks.send_overdue_recommendation_reminders.call) == 0
-
-    note = Notification.objects.get()
-    assert note.user == owner and "Open a simulation room" in note.message
-    assert note.url.startswith(reverse("partnerships:agreement_detail", args=[agreement.pk]))
-    assert [m.to for m in mail.outbox] == [[owner.email]]
-    assert Reminder.objects.filter(
-        key=f"recommendation:{recommendation.pk}:overdue:{recommendation.due_on}"
-    ).exists()
-
-
-def test_overdue_recommendation_without_owner_tells_the_coordinators(
-    parties, on_commit, today
-) -> None:
-    agreement = parties.agreement(valid_until=None)
-    ps.recommendation_add(
-        agreement=agreement, text="Share the syllabus", due_on=today.value - timedelta(days=3)
-    )
-
-    on_commit(tasks.send_overdue_recommendation_reminders.call)
-
-    assert notified() == parties.told
-
-
-def test_recommendations_not_overdue_are_left_alone(parties, on_commit, today) -> None:
-    agreement = parties.agreement(valid_until=None)
-    owner = member(Role.TEACHER, parties.own)
-    ps.recommendation_add(agreement=agreement, text="Due today", owner=owner, due_on=today.value)
-    ps.recommendation_add(agreement=agreement, text="No due date", owner=owner)
-    for status in ("done", "dropped"):
-        rec = ps.recommendation_add(
-            agreement=agreement, text=status, owner=owner, due_on=today.value - timedelta(days=9)
-        )
-        rec.status = status
-        rec.save(update_fields=["status"])
-
-    assert on_commit(tasks.send_overdue_recommendation_reminders.call) == 0
-    assert not Notification.objects.exists() and mail.outbox == []
-
-
-def test_a_new_due_date_brings_a_new_overdue_reminder(parties, on_commit, today) -> None:
-    agreement = parties.agreement(valid_until=None)
-    owner = member(Role.TEACHER, parties.own)
-    rec = ps.recommendation_add(
-        agreement=agreement, text="Train tutors", owner=owner, due_on=today.value
-    )
-    today.set(today.value + timedelta(days=1))
-    on_commit(tasks.send_overdue_recommendation_reminders.call)
-    rec.due_on = today.value + timedelta(days=10)
-    rec.save(update_fields=["due_on"])
-    today.set(today.value + timedelta(days=11))
-
-    assert on_commit(tasks.send_overdue_recommendation_reminders.call) == 1
-    assert Notification.objects.filter(user=owner).count() == 2
-
-
-# --- the command, the page -----------------------------------------------------------------
-
-
-def test_send_reminders_command_enqueues_both_tasks(parties, on_commit, today) -> None:
-    agreement = parties.agreement(valid_until=today.value + timedelta(days=10))
-    ps.recommendation_add(
-        agreement=agreement,
-        text="Overdue",
-        owner=parties.coordinator,
-        due_on=today.value - timedelta(days=2),
-    )
-
-    on_commit(call_command, "send_reminders", verbosity=0)  # the test backend runs them at once
-    on_commit(call_command, "send_reminders", "--now", verbosity=0)
-
-    assert Notification.objects.filter(user=parties.coordinator).count() == 2
-    assert Notification.objects.filter(user=parties.partner_admin).count() == 1
-    assert len(mail.outbox) == 3
+# --- the notifications page ---------------------------------------------------------------
 
 
 def test_notifications_page_lists_reminders_and_marks_them_read(

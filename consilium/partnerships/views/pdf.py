@@ -12,6 +12,7 @@ from consilium.core.pdf import pdf_response, render_pdf
 from consilium.partnerships import selectors, services
 from consilium.partnerships.models import Agreement, Programme
 from consilium.partnerships.policy import Perm
+from consilium.partnerships.recommendations import recommendations_of
 from consilium.partnerships.views.common import load_agreement, load_programme
 
 
@@ -35,7 +36,7 @@ def agreement_pdf(request: AuthedRequest, pk: int, *, agreement: Agreement) -> H
         "forms": [f.get_form_display() for f in agreement.forms.all()],
         "funding": agreement.funding_lines.all(),
         "analyses": agreement.analyses.select_related("area"),
-        "recommendations": agreement.recommendations.select_related("area", "owner"),
+        "recommendations": recommendations_of(agreement),
         "work_items": agreement.work_items.select_related("phase"),
         "today": timezone.localdate(),
     }

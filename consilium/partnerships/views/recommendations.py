@@ -1,4 +1,5 @@
-"""What an agreement works towards: situation analyses, recommendations, goals and results."""
+"""What an agreement works towards: situation analyses, recommendations (actions of
+``consilium.actions`` about the agreement, recorded here in one step), goals and results."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consilium.accounts.http import AuthedRequest
+from consilium.actions.policy import Perm as ActionPerm
+from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.viewkit import action
 from consilium.partnerships import services
@@ -19,8 +22,9 @@ from consilium.partnerships.forms import (
     RecommendationUpdateForm,
     WorkItemForm,
 )
-from consilium.partnerships.models import Agreement, Recommendation
+from consilium.partnerships.models import Agreement
 from consilium.partnerships.policy import Perm
+from consilium.partnerships.recommendations import recommendations_query
 from consilium.partnerships.views.common import detail_url, load_agreement
 
 
@@ -69,15 +73,18 @@ def recommendation_add(request: AuthedRequest, pk: int, *, agreement: Agreement)
 def recommendation_update(
     request: AuthedRequest, pk: int, recommendation: int, *, agreement: Agreement
 ) -> HttpResponse:
-    target = get_object_or_404(Recommendation, pk=recommendation, agreement_id=pk)
+    target = get_object_or_404(recommendations_query([pk]), pk=recommendation)
+    # A party's coordinator edits the agreement; the recommendation is its owner's to change.
+    access.require(request.user, ActionPerm.ACTION_EDIT, target)
 
     def act(data: dict[str, Any]) -> str:
         services.recommendation_update(
             recommendation=target,
             status=data["status"],
             evidence=data["evidence"],
-            owner=target.owner,
+            owner=target.responsible,
             due_on=data["due_on"] or target.due_on,
+            by=request.user,
         )
         return _("The recommendation is updated.")
 

@@ -1,22 +1,18 @@
-"""Enqueue the daily reminders about agreements and recommendations."""
+"""Enqueue the daily reminders: about actions, and those other apps register."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from consilium.partnerships.tasks import (
-    send_agreement_reminders,
-    send_overdue_recommendation_reminders,
-)
-
-TASKS = (send_agreement_reminders, send_overdue_recommendation_reminders)
+from consilium.actions.reminders import reminder_tasks
 
 
 class Command(BaseCommand):
     help = (
-        "Enqueue the reminder tasks: coordinators are told (in the app and by e-mail) when an "
-        "agreement in force ends within 90 and within 30 days, and owners (else the parties' "
-        "coordinators) when a recommendation is overdue. The database worker "
+        "Enqueue the reminder tasks: people responsible for an action are told (in the app "
+        "and by e-mail, in their language) a week before it is due and once it is overdue "
+        "(else the owner institution's coordinators); partnership coordinators when an "
+        "agreement in force ends within 90 and within 30 days. The database worker "
         "(`python -m consilium db_worker`) runs them. Run this once a day with the site's "
         "environment (CONSILIUM_ENV=production, SECRET_KEY, DATABASE_URL...), e.g. from cron: "
         "`15 6 * * * cd /srv/consilium && .venv/bin/python -m consilium send_reminders`, or "
@@ -34,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for reminder_task in TASKS:
+        for reminder_task in reminder_tasks():
             name = reminder_task.name
             if options["now"]:
                 sent = reminder_task.call()
