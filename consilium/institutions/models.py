@@ -177,6 +177,10 @@ class Invitation(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    # The link's token, encrypted (core/crypto.py) until the invitation e-mail is sent, so the
+    # queued task carries the invitation's id only; emptied once the mail is sent.
+    token_sealed = models.BinaryField(_("sealed token"), blank=True, default=b"")
+    language = models.CharField(_("language"), max_length=10, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

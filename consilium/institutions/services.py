@@ -15,8 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,12 +22,13 @@ from consilium.accounts.models import EventKind, User
 from consilium.accounts.services import security_event_record
 from consilium.core import public_cache
 from consilium.core.access import forget_grants
+from consilium.core.crypto import seal
 from consilium.core.roles import Role
 from consilium.core.services import read_only, service
-from consilium.core.tasks import send_email
 from consilium.core.text import document_words, search_document, search_key
 from consilium.institutions import policy
 from consilium.institutions.models import Institution, Invitation, Membership, SearchWord
+from consilium.institutions.tasks import INVITATION_SEAL, invitation_url, send_invitation
 
 LANGS = [code for code, _label in settings.LANGUAGES]
 TRANSLATED = ("name", "short_name", "city")
@@ -187,32 +186,24 @@ def invitation_create(
             {"email": [_("%(email)s has already been invited with this role.") % {"email": email}]}
         )
     raw = secrets.token_urlsafe(32)
+    existing = User.objects.filter(email__iexact=email).first()
+    language = (existing.language if existing and existing.language else None) or (
+        translation.get_language() or settings.LANGUAGE_CODE
+    )
     invitation = Invitation.objects.create(
         email=email,
         institution=institution,
         role=role,
         token_hash=_hash(raw),
+        token_sealed=seal(INVITATION_SEAL, raw),
+        language=language,
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
-    url = settings.SITE_URL + reverse("institutions:invitation_accept", args=[raw])
-    existing = User.objects.filter(email__iexact=email).first()
-    language = (existing.language if existing and existing.language else None) or (
-        translation.get_language() or settings.LANGUAGE_CODE
-    )
-    context = {
-        "invitation": invitation,
-        "url": url,
-        "inviter": invited_by,
-        "days": settings.INVITATION_DAYS,
-    }
-    with translation.override(language):
-        subject = _("Invitation to %(institution)s on Consilium") % {
-            "institution": institution.name
-        }
-        body = render_to_string("institutions/email/invitation.txt", context)
-
-    transaction.on_commit(lambda: send_email.enqueue(subject=str(subject), body=body, to=[email]))
+    url = invitation_url(raw)
+    # The task carries the invitation's id only: the link (a bearer token that may carry an
+    # administrator's role) is unsealed and put in the mail when it is sent (tasks.py).
+    transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
     return InvitationSent(invitation=invitation, url=url)
 
 
