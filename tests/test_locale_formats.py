@@ -80,3 +80,22 @@ def test_catalog_cards_show_the_year_of_the_start(language: str) -> None:
     with translation.override(language):
         assert formats.date_format(starts, "DATE_FORMAT") in page
     assert str(starts.year) in page
+
+
+@pytest.mark.django_db
+def test_course_titles_fall_back_in_the_same_order_as_names() -> None:
+    """A course written in Russian with an English version: a Ukrainian reader gets English,
+    as for names (uk → en → ru), a Kazakh reader Russian (kk → ru → en)."""
+    from consilium.courses.models import Course
+    from consilium.courses.selectors.authoring import variant_title
+    from consilium.courses.selectors.stats import course_title_map
+    from consilium.courses.testing import course
+
+    made = course(titles={"ru": "Сортировка", "en": "Triage"}, with_content=False, run=False)
+    read = Course.objects.prefetch_related("variants").get(pk=made.pk)
+    assert variant_title(read, "uk") == "Triage"
+    assert variant_title(read, "kk") == "Сортировка"
+    with translation.override("uk"):
+        assert course_title_map([made.pk]) == {made.pk: "Triage"}
+    with translation.override("kk"):
+        assert course_title_map([made.pk]) == {made.pk: "Сортировка"}

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
 from consilium.accounts.models import User
+from consilium.core.languages import pick
 from consilium.courses.models import (
     Choice,
     Course,
@@ -113,9 +114,7 @@ def review_last_approver(course: Course) -> User | None:
 
 
 def variant_title(course: Course, language: str | None = None) -> str:
-    """The title in ``language`` or else the original language, from prefetched variants."""
-    variants = {v.language: v for v in course.variants.all()}
-    chosen = variants.get(language or "") or variants.get(course.original_language)
-    if chosen is None and variants:
-        chosen = next(iter(variants.values()))
+    """The title in ``language`` (the reader's) or the first of its fallbacks that the course
+    has (``core.languages``: one order everywhere), from prefetched variants."""
+    chosen = pick({v.language: v for v in course.variants.all()}, language)
     return chosen.title if chosen else str(course)

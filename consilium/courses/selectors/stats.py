@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
-from django.utils.translation import get_language
 
+from consilium.core.languages import pick
 from consilium.courses.models import (
     Course,
     CourseStatus,
@@ -125,18 +125,14 @@ def _pick(years: list[YearTotals], year: int | None) -> YearTotals:
 
 
 def course_title_map(course_ids: list[int]) -> dict[int, str]:
-    """Each course's title in the reader's language, else its original language (one query)."""
-    language = (get_language() or "en")[:2]
-    titles: dict[int, str] = {}
-    original: dict[int, str] = {}
-    for course_id, variant_language, course_language, title in CourseVariant.objects.filter(
+    """Each course's title in the reader's language, else in the first of its fallbacks the
+    course has (``core.languages``: one order everywhere); one query."""
+    titles: dict[int, dict[str, str]] = {}
+    for course_id, variant_language, title in CourseVariant.objects.filter(
         course_id__in=course_ids
-    ).values_list("course_id", "language", "course__original_language", "title"):
-        if variant_language == language:
-            titles[course_id] = title
-        elif variant_language == course_language or course_id not in original:
-            original[course_id] = title
-    return {pk: titles.get(pk) or original.get(pk, "") for pk in course_ids}
+    ).values_list("course_id", "language", "title"):
+        titles.setdefault(course_id, {})[variant_language] = title
+    return {pk: pick(titles.get(pk, {})) or "" for pk in course_ids}
 
 
 # --- a course --------------------------------------------------------------------------------
