@@ -7,7 +7,7 @@ MANAGE := $(PY) -m consilium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast lint e2e bench messages check-translations clean worker
+.PHONY: setup run test test-fast lint e2e api-fuzz bench messages check-translations clean worker
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,15 @@ run: setup
 	@echo "Consilium is at http://$(HOST):$(PORT)/ with its task worker  (stop both with Ctrl+C)"
 	$(MANAGE) serve $(HOST):$(PORT)
 
-# The whole suite but the browser tests (see `make e2e`); on PostgreSQL when DATABASE_URL is set.
+# The whole suite but the browser tests (see `make e2e`) and the API fuzzing (`make api-fuzz`);
+# on PostgreSQL when DATABASE_URL is set.
 test: setup
-	CONSILIUM_ENV=test $(BIN)/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+	CONSILIUM_ENV=test $(BIN)/pytest -n 2 -m "not e2e and not schemathesis" $(PYTEST_ARGS)
+
+# Schemathesis against the OpenAPI document: anonymous and with two roles' tokens, no server
+# error and no answer outside the document (SCHEMATHESIS_EXAMPLES per operation, 8 by default).
+api-fuzz: setup
+	CONSILIUM_ENV=test $(BIN)/pytest -n 2 -m schemathesis tests/test_schemathesis.py $(PYTEST_ARGS)
 
 e2e: setup
 	CONSILIUM_ENV=test $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)

@@ -9,14 +9,17 @@ directory needs none. Errors are JSON with a message in the language of the requ
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from consilium.accounts.api_auth import token_auth
+from consilium.core.api import InputParser, RefusedInput, document_errors, is_public
 
 
 class ConsiliumAPI(NinjaAPI):
@@ -27,6 +30,22 @@ class ConsiliumAPI(NinjaAPI):
         unique."""
         app = operation.view_func.__module__.split(".")[1]
         return f"{app}_{operation.view_func.__name__}"
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """ninja's document, with the errors each operation may answer (400/401/403/404 in the
+        one ``Error`` shape of ``core.api``) and the token optional on ``@public`` operations."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        public_ids = {
+            self.get_openapi_operation_id(operation)
+            for router in self._get_bound_routers()
+            for path_view in router.path_operations.values()
+            for operation in path_view.operations
+            if is_public(operation.view_func)
+        }
+        document_errors(schema, public_ids, type(token_auth).__name__)
+        return schema
 
 
 api = ConsiliumAPI(
@@ -49,6 +68,7 @@ api = ConsiliumAPI(
     ),
     urls_namespace="api",
     auth=token_auth,
+    parser=InputParser(),
 )
 
 
@@ -110,8 +130,33 @@ def _schema_message(error: dict[str, Any]) -> str:
     return _("This value is not valid.")
 
 
+def _refused(request: HttpRequest, exc: RefusedInput) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": exc.message,
+            "errors": {NON_FIELD_ERRORS: [exc.message]},
+            "codes": {NON_FIELD_ERRORS: [exc.code]},
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(RefusedInput)
+def on_refused_input(request: HttpRequest, exc: RefusedInput) -> HttpResponse:
+    return _refused(request, exc)
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database cannot store (a number beyond its column): nothing was written."""
+    return _refused(request, RefusedInput(_("A value is out of range."), "out_of_range"))
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, RefusedInput):  # the parser refused the body
+        return _refused(request, exc.__cause__)
     if exc.status_code == 400:  # ninja's "Cannot parse request body"
         message = _("The request body is not valid JSON.")
         return api.create_response(

@@ -6,6 +6,7 @@ translated message; a credential that does not verify is a 200 whose ``outcome``
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,7 @@ from consilium.certificates.verification import (
     verify_credential,
 )
 from consilium.core import access
+from consilium.core.api import RefusedInput, public, refuse_unstorable
 from consilium.core.pdf import pdf_response
 from consilium.courses.models import Enrolment
 from consilium.courses.policy import Perm as CoursePerm
@@ -145,6 +147,7 @@ def revoke(request: HttpRequest, pk: UUID, payload: RevokeIn) -> Certificate:
 
 
 @router.get("/verify/{code}", response={200: VerdictOut, 404: ErrorOut})
+@public
 def verify_by_code(request: HttpRequest, code: str) -> Any:
     """Anyone: the status of the certificate with this code (or public page address)."""
     verdict = verify_code(code)
@@ -164,6 +167,7 @@ def verify_by_code(request: HttpRequest, code: str) -> Any:
         }
     },
 )
+@public
 def verify(request: HttpRequest) -> Any:
     """Anyone: verify a credential sent as the request body."""
     try:
@@ -181,6 +185,12 @@ def verify(request: HttpRequest) -> Any:
         return Status(400, {"detail": too_big})
     if len(body) > MAX_CREDENTIAL_BYTES:
         return Status(400, {"detail": too_big})
+    try:
+        refuse_unstorable(json.loads(body))
+    except RefusedInput as exc:  # NUL, a lone surrogate, a number beyond 64 bits
+        return Status(400, {"detail": exc.message})
+    except ValueError:
+        pass  # not JSON: verify_credential says so in its own words
     verdict = verify_credential(body)
     if verdict.malformed:
         return Status(400, {"detail": verdict.reason})

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from consilium.accounts.http import signed_in_user
 from consilium.core import access, public_cache
-from consilium.core.api import Page, Paging, Texts, page, texts
+from consilium.core.api import Page, Paging, Texts, page, public, texts
 from consilium.institutions import selectors, services
 from consilium.institutions.models import Institution
 from consilium.institutions.policy import Perm
@@ -108,6 +108,7 @@ def _data(payload: Schema, partial: bool) -> dict[str, Any]:
 
 
 @router.get("", response=Page[InstitutionOut], summary="List and search the directory")
+@public
 def list_institutions(request: HttpRequest, params: Query[DirectoryQuery]) -> HttpResponse:
     access.require(request.user, Perm.DIRECTORY_VIEW)
 
@@ -124,6 +125,7 @@ def list_institutions(request: HttpRequest, params: Query[DirectoryQuery]) -> Ht
 
 
 @router.get("/{int:pk}", response=InstitutionOut, summary="One institution")
+@public
 def get_institution(request: HttpRequest, pk: int) -> Institution:
     access.require(request.user, Perm.DIRECTORY_VIEW)
     return get_object_or_404(selectors.institution_list(request.user), pk=pk)

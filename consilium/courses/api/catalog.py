@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from consilium.core import access, public_cache
-from consilium.core.api import Page, Paging, page
+from consilium.core.api import Page, Paging, page, public
 from consilium.courses.models import Course, Run
 from consilium.courses.policy import Perm
 from consilium.courses.selectors import catalog as selectors
@@ -171,6 +171,7 @@ def _anonymous_cached(request: HttpRequest, build: Callable[[], T]) -> T:
         "where the course has that variant, else in its original language."
     ),
 )
+@public
 def list_catalog(request: HttpRequest, params: Query[CatalogListQuery]) -> dict[str, Any]:
     access.require(request.user, Perm.COURSE_CATALOG)
 
@@ -182,6 +183,7 @@ def list_catalog(request: HttpRequest, params: Query[CatalogListQuery]) -> dict[
 
 
 @router.get("/catalog/runs/", response=list[RunListItem], summary="Upcoming runs")
+@public
 def list_runs(request: HttpRequest, params: Query[CatalogQuery]) -> list[dict[str, Any]]:
     """Runs of catalog courses starting today or later, soonest first (at most 1000), with the
     catalog's filters; the same runs as the iCalendar feed."""
@@ -198,6 +200,7 @@ def list_runs(request: HttpRequest, params: Query[CatalogQuery]) -> list[dict[st
 
 
 @router.get("/catalog/{int:pk}", response=CourseDetail, summary="One course")
+@public
 def get_course(request: HttpRequest, pk: int) -> dict[str, Any]:
     course = selectors.course_detail(pk)
     if course is None:
