@@ -190,6 +190,7 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 api.add_router("/institutions/", "consilium.institutions.api.router")
 api.add_router("/me/", "consilium.accounts.api.router")
+api.add_router("/actions/", "consilium.actions.api.router")
 api.add_router("/partnerships/", "consilium.partnerships.api.router")
 api.add_router("/courses/", "consilium.courses.api.router")
 api.add_router("/certificates/", "consilium.certificates.api.router")
