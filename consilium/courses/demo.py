@@ -439,7 +439,8 @@ def _publish(course: Course, users: dict[str, User], by: User) -> None:
 
 
 def _runs(course: Course, by: User, today: date, *, historic: bool) -> Run:
-    """A past run in 2020 (for the bank's history) and the current one; returns the current."""
+    """Past runs in 2019 and 2020 and the next autumn run (historic), else a self-paced run
+    that has started; returns the current one."""
     if historic:
         authoring.run_create(
             course=course,
@@ -462,17 +463,32 @@ def _runs(course: Course, by: User, today: date, *, historic: bool) -> Run:
                 capacity=200,
             ),
         )
-    starts = _next_19_october(today) if historic else today + timedelta(days=14)
+    if historic:
+        # The next autumn run, scheduled: learners enrol now and start on 19 October.
+        starts = _next_19_october(today)
+        return authoring.run_create(
+            course=course,
+            by=by,
+            data=RunData(
+                starts_on=starts,
+                ends_on=starts + timedelta(days=60),
+                enrolment_opens_on=today - timedelta(days=7),
+                enrolment_closes_on=starts + timedelta(days=14),
+                pacing="scheduled",
+                capacity=500,
+            ),
+        )
+    # A self-paced run that has started, so its learners can work (run dates gate learning).
+    started = today - timedelta(days=21)
     return authoring.run_create(
         course=course,
         by=by,
         data=RunData(
-            starts_on=starts,
-            ends_on=starts + timedelta(days=60),
-            enrolment_opens_on=today - timedelta(days=7),
-            enrolment_closes_on=starts + timedelta(days=14),
-            pacing="scheduled" if historic else "self_paced",
-            capacity=500 if historic else None,
+            starts_on=started,
+            ends_on=started + timedelta(days=90),
+            enrolment_opens_on=started - timedelta(days=14),
+            enrolment_closes_on=today + timedelta(days=30),
+            pacing="self_paced",
         ),
     )
 
@@ -582,12 +598,11 @@ def build(context: DemoContext) -> list[Course]:
         _publish(course, users, by)
         published.append(course)
         if sechenov:
-            enrolment = learning.enrolment_create(
+            # Enrolled in the autumn run, which has not started: its lessons open on its
+            # first day (run dates gate learning), so nothing is done yet.
+            learning.enrolment_create(
                 run=current, learner=learner, variant=course.variants.get(language="ru")
             )
-            first = Lesson.objects.filter(module__variant=enrolment.variant).first()
-            if first is not None:
-                learning.lesson_complete(enrolment=enrolment, lesson=first)
         elif spec.owner == "kaznmu":
             enrolment = learning.enrolment_create(
                 run=current, learner=learner, variant=course.variants.get(language="kk")

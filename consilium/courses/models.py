@@ -258,6 +258,9 @@ class Question(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.TextField(_("question"))
     multiple = models.BooleanField(_("several answers may be right"), default=False)
+    # Shown with the learner's result, right or wrong: why the answer is what it is. In the
+    # variant's language, as the question (each language variant has its own questions).
+    explanation = models.TextField(_("explanation"), blank=True)
 
     class Meta:
         verbose_name = _("question")
@@ -534,6 +537,38 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}/{self.quiz_id}#{self.number}"
+
+
+class QuizAttemptGrant(models.Model):
+    """One more attempt at a quiz given to one learner by a teacher of the course (recorded:
+    who, when, for whom)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="attempt_grants",
+        verbose_name=_("enrolment"),
+    )
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="attempt_grants", verbose_name=_("quiz")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"))
+
+    class Meta:
+        verbose_name = _("extra quiz attempt")
+        verbose_name_plural = _("extra quiz attempts")
+        ordering = ["enrolment_id", "quiz_id", "granted_at"]
+        indexes = [models.Index(fields=["enrolment", "quiz"], name="attempt_grant_enrolment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}/{self.quiz_id}+1"
 
 
 # --- statistics ------------------------------------------------------------------------------

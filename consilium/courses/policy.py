@@ -27,6 +27,7 @@ class Perm(StrEnum):
     COURSE_REVIEW = "course.review"
     COURSE_REVIEW_QUEUE = "course.review_queue"
     COURSE_LEARNERS = "course.learners"
+    COURSE_ATTEMPT_GRANT = "course.attempt_grant"
     COURSE_ENROL = "course.enrol"
     COURSE_LEARN = "course.learn"
     STATS_INSTITUTION = "course.stats.institution"
@@ -90,6 +91,14 @@ def follows_learners(user: AnyUser, g: Grants, obj: Any) -> bool:
     return any(g.at(pk) & TEACHING_ROLES for pk in _course_institution_ids(obj))
 
 
+def teaches_course(user: AnyUser, g: Grants, obj: Any) -> bool:
+    """``obj`` is a Course: its institutions' teachers, authors and administrators (and the
+    network administrator), who may give a learner another quiz attempt."""
+    if g.is_network_admin:
+        return True
+    return any(g.at(pk) & TEACHING_ROLES for pk in _course_institution_ids(obj))
+
+
 def own_enrolment(user: AnyUser, g: Grants, obj: Any) -> bool:
     return bool(user.is_authenticated and obj.learner_id == user.pk)
 
@@ -109,6 +118,7 @@ RULES: dict[StrEnum, access.Rule] = {
     Perm.COURSE_REVIEW: reviews,
     Perm.COURSE_REVIEW_QUEUE: methodologist,
     Perm.COURSE_LEARNERS: follows_learners,
+    Perm.COURSE_ATTEMPT_GRANT: teaches_course,
     Perm.COURSE_ENROL: access.signed_in,
     Perm.COURSE_LEARN: own_enrolment,
     Perm.STATS_INSTITUTION: institution_statistics,

@@ -8,6 +8,7 @@ issues a certificate on ``course_completed`` and answers ``count_certificates``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.dispatch import Signal
@@ -27,3 +28,23 @@ def certificates_per_course_year(sender: Any, course_id: int, year: int) -> int:
     answers = count_certificates.send(sender=sender, course_id=course_id, year=year)
     # (django-stubs types every answer as ``str | None``; these receivers answer with ints.)
     return sum(count for _receiver, count in cast("list[tuple[Any, int]]", answers))
+
+
+# "My learning" asks where each completed enrolment's certificate is: every receiver answers
+# with a dict of ``enrolment_id`` to the certificate's address, for those of
+# ``enrolment_ids`` that have one (sender: ``courses.models.Enrolment``).
+certificate_links = Signal()
+
+
+def certificate_links_of(sender: Any, enrolment_ids: Iterable[int]) -> dict[int, str] | None:
+    """Each enrolment's certificate address, as the receivers know them; None when no app
+    issues certificates (then nothing is said about them), else a dict without the
+    enrolments whose certificate is still to come."""
+    ids = list(enrolment_ids)
+    answers = certificate_links.send(sender=sender, enrolment_ids=ids)
+    if not answers:
+        return None
+    links: dict[int, str] = {}
+    for _receiver, answer in cast("list[tuple[Any, dict[int, str]]]", answers):
+        links.update(answer)
+    return links

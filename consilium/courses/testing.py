@@ -37,10 +37,13 @@ def course(
     hours: int = 36,
     with_content: bool = True,
     run: bool = True,
+    starts_in: int = -7,
     **fields: Any,
 ) -> Course:
     """A course with a variant per title language, one module of a text lesson and a quiz
-    (one single-choice question: the right answer is the first choice), and an open run."""
+    (one single-choice question: the right answer is the first choice), and an open run that
+    started ``-starts_in`` days ago (a positive ``starts_in``: a run that starts in so many
+    days)."""
     from consilium.core.text import search_document
 
     titles = titles or {"en": "Personalisation in higher education"}
@@ -77,7 +80,9 @@ def course(
         today = date.today()
         Run.objects.create(
             course=obj,
-            starts_on=today + timedelta(days=7),
+            # Started a week ago by default, so its lessons are open (run dates gate
+            # learning); ``starts_in=7`` gives a run still to come.
+            starts_on=today + timedelta(days=starts_in),
             ends_on=today + timedelta(days=60),
             enrolment_opens_on=today - timedelta(days=7),
             enrolment_closes_on=today + timedelta(days=30),

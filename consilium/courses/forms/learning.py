@@ -8,12 +8,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consilium.courses.models import LANGUAGE_CHOICES, CourseVariant, Quiz
+from consilium.courses.selectors.catalog import variant_ids_with_lessons
+from consilium.courses.services.learning import empty_variant_message
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+LANGUAGE_ORDER = [code for code, _name in LANGUAGE_CHOICES]
 
 
 class VariantForm(forms.Form):
-    """Which of the course's language variants to learn in."""
+    """Which of the course's language variants to learn in: only those with lessons are
+    offered (one without is a translation in progress), and one sent anyway is refused with
+    a message that says so."""
 
     variant = forms.ModelChoiceField(
         label=_("Language of the course"),
@@ -28,6 +33,24 @@ class VariantForm(forms.Form):
         field.queryset = CourseVariant.objects.filter(pk__in=[v.pk for v in variants])  # type: ignore[attr-defined]
         field.label_from_instance = lambda v: LANGUAGE_NAMES.get(v.language, v.language)  # type: ignore[attr-defined]
         field.widget.attrs["class"] = "form-select"
+        self.with_lessons = variant_ids_with_lessons({v.course_id for v in variants})
+        # Offered: the variants with lessons; the queryset keeps every variant of the course,
+        # so that an empty one sent anyway gets its own message in clean_variant.
+        field.choices = [  # type: ignore[attr-defined]
+            (v.pk, LANGUAGE_NAMES.get(v.language, v.language))
+            for v in sorted(variants, key=lambda v: LANGUAGE_ORDER.index(v.language))
+            if v.pk in self.with_lessons
+        ]
+
+    @property
+    def offered_count(self) -> int:
+        return len(self.fields["variant"].choices)  # type: ignore[attr-defined]
+
+    def clean_variant(self) -> CourseVariant:
+        variant: CourseVariant = self.cleaned_data["variant"]
+        if variant.pk not in self.with_lessons:
+            raise forms.ValidationError(empty_variant_message(variant))
+        return variant
 
 
 class QuizForm(forms.Form):

@@ -204,6 +204,34 @@ def course_labels(courses: Iterable[Course], language: str | None = None) -> lis
 # --- one course --------------------------------------------------------------------------
 
 
+def variant_ids_with_lessons(course_ids: Iterable[int]) -> set[int]:
+    """Ids of the variants of these courses that have at least one lesson. A variant without
+    lessons is a translation in progress: it is never offered for enrolment or learning."""
+    return set(
+        Lesson.objects.filter(module__variant__course_id__in=list(course_ids))
+        .values_list("module__variant_id", flat=True)
+        .distinct()
+    )
+
+
+def variant_list_offered(course: Course) -> list[CourseVariant]:
+    """The course's variants a learner may choose (those with lessons), in language order."""
+    with_lessons = variant_ids_with_lessons([course.pk])
+    variants = [v for v in course.variants.all() if v.pk in with_lessons]
+    return sorted(variants, key=lambda v: LANGUAGES.index(v.language))
+
+
+def variant_taught(
+    course: Course, shown: CourseVariant | None, offered: list[CourseVariant]
+) -> CourseVariant | None:
+    """The variant whose syllabus a reader of ``shown`` is given: ``shown`` itself when it has
+    lessons, else the original language's, else the first offered one (None: none has any)."""
+    if shown is not None and shown in offered:
+        return shown
+    by_language = {v.language: v for v in offered}
+    return by_language.get(course.original_language) or (offered[0] if offered else None)
+
+
 def course_detail(pk: int) -> Course | None:
     """The course with what its page shows (access is checked by the caller)."""
     return (

@@ -6,9 +6,10 @@ those the policy lets them see (``policy.visible_enrolments``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from consilium.courses.models import (
     Enrolment,
@@ -18,6 +19,7 @@ from consilium.courses.models import (
     Module,
     Quiz,
     QuizAttempt,
+    QuizAttemptGrant,
 )
 from consilium.courses.policy import visible_enrolments
 from consilium.courses.services.learning import enrolment_lessons_done
@@ -102,3 +104,80 @@ def lesson_next_per_enrolment(enrolments: list[Enrolment]) -> dict[int, Lesson]:
 
 def attempt_list(enrolment: Enrolment, quiz: Quiz) -> QuerySet[QuizAttempt]:
     return QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).order_by("number")
+
+
+@dataclass(frozen=True)
+class AnswerReview:
+    """One question of a graded attempt, as the result page shows it."""
+
+    number: int
+    text: str
+    chosen: list[str]
+    answered: bool
+    right: bool
+    explanation: str
+
+
+def attempt_review(attempt: QuizAttempt) -> list[AnswerReview]:
+    """Each question of the attempt's quiz: what the learner chose, right or wrong (graded as
+    ``services.learning`` grades: exactly the right choices), and the question's explanation."""
+    rows: list[AnswerReview] = []
+    questions = attempt.quiz.questions.prefetch_related("choices")
+    for number, question in enumerate(questions, start=1):
+        choices = list(question.choices.all())
+        picked = set(attempt.answers.get(str(question.pk), []))
+        correct = {c.pk for c in choices if c.correct}
+        rows.append(
+            AnswerReview(
+                number=number,
+                text=question.text,
+                chosen=[c.text for c in choices if c.pk in picked],
+                answered=bool(picked),
+                right=bool(picked) and picked == correct,
+                explanation=question.explanation,
+            )
+        )
+    return rows
+
+
+def quiz_list_exhausted(enrolments: list[Enrolment]) -> dict[int, list[Quiz]]:
+    """For each active enrolment, the quizzes of its variant it has not passed and has no
+    attempt left at (the roster offers a teacher to grant one more), in a fixed number of
+    queries."""
+    active = [e for e in enrolments if e.status == EnrolmentStatus.ACTIVE]
+    if not active:
+        return {}
+    ids = [e.pk for e in active]
+    used: dict[tuple[int, int], int] = {
+        (row["enrolment_id"], row["quiz_id"]): row["n"]
+        for row in QuizAttempt.objects.filter(enrolment_id__in=ids)
+        .values("enrolment_id", "quiz_id")
+        .annotate(n=Count("id"))
+    }
+    passed = set(
+        QuizAttempt.objects.filter(enrolment_id__in=ids, passed=True).values_list(
+            "enrolment_id", "quiz_id"
+        )
+    )
+    granted: dict[tuple[int, int], int] = {
+        (row["enrolment_id"], row["quiz_id"]): row["n"]
+        for row in QuizAttemptGrant.objects.filter(enrolment_id__in=ids)
+        .values("enrolment_id", "quiz_id")
+        .annotate(n=Count("id"))
+    }
+    quizzes = list(
+        Quiz.objects.filter(lesson__module__variant_id__in={e.variant_id for e in active})
+        .select_related("lesson__module")
+        .order_by("lesson__module__position", "lesson__position", "id")
+    )
+    result: dict[int, list[Quiz]] = {}
+    for enrolment in active:
+        for quiz in quizzes:
+            key = (enrolment.pk, quiz.pk)
+            if (
+                quiz.lesson.module.variant_id == enrolment.variant_id
+                and key not in passed
+                and used.get(key, 0) >= quiz.max_attempts + granted.get(key, 0)
+            ):
+                result.setdefault(enrolment.pk, []).append(quiz)
+    return result

@@ -16,8 +16,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consilium.core.services import read_only, service
 from consilium.courses import review, signals, tasks
@@ -31,9 +34,11 @@ from consilium.courses.models import (
     LessonProgress,
     Quiz,
     QuizAttempt,
+    QuizAttemptGrant,
     Run,
 )
 from consilium.courses.selectors.catalog import run_is_open
+from consilium.notifications.services import notification_send
 
 
 def _today() -> Any:
@@ -63,6 +68,20 @@ def _default_variant(course: Any, language: str) -> CourseVariant | None:
     return min(variants, key=rank, default=None)
 
 
+@read_only
+def empty_variant_message(variant: CourseVariant) -> str:
+    """What a learner is told when a variant without lessons is asked for."""
+    return _(
+        "The %(language)s version of this course has no lessons yet (its translation is in"
+        " progress): choose another language."
+    ) % {"language": str(translation.get_language_info(variant.language)["name_translated"])}
+
+
+def _check_offered(variant: CourseVariant) -> None:
+    if not Lesson.objects.filter(module__variant=variant).exists():
+        raise ValidationError({"variant": [empty_variant_message(variant)]})
+
+
 @service
 def enrolment_create(*, run: Run, learner: Any, variant: CourseVariant | None = None) -> Enrolment:
     """Enrol ``learner`` in ``run`` (in ``variant``, else the one in their language, else the
@@ -81,6 +100,7 @@ def enrolment_create(*, run: Run, learner: Any, variant: CourseVariant | None = 
         variant = _default_variant(course, learner.language or "")
     if variant is None or variant.course_id != course.pk:
         raise ValidationError({"variant": [_("Choose one of this course's languages.")]})
+    _check_offered(variant)
     existing = Enrolment.objects.filter(run=run, learner=learner).first()
     if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
         raise ValidationError(_("You are already enrolled in this run."))
@@ -130,10 +150,11 @@ def variant_choose(*, enrolment: Enrolment, variant: CourseVariant) -> Enrolment
     """Learn in another language variant of the same course; progress is counted anew on
     that variant's lessons (what was done in the other one stays recorded)."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    _check_learning(enrolment)
+    _check_learning(enrolment, started=False)
     if variant.course_id != enrolment.course_id:
         raise ValidationError({"variant": [_("Choose one of this course's languages.")]})
     if variant.pk != enrolment.variant_id:
+        _check_offered(variant)
         enrolment.variant = variant
         enrolment.save(update_fields=["variant"])
         _refresh(enrolment)
@@ -143,19 +164,30 @@ def variant_choose(*, enrolment: Enrolment, variant: CourseVariant) -> Enrolment
 # --- progress ----------------------------------------------------------------------------
 
 
-def _check_learning(enrolment: Enrolment) -> None:
-    """The learner may still work in this enrolment."""
+def _check_learning(enrolment: Enrolment, *, started: bool = True) -> None:
+    """The learner may still work in this enrolment (and, if ``started``, the run has begun:
+    choosing the language is allowed before the first day, learning is not)."""
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
         raise ValidationError(_("You have withdrawn from this course."))
     run = (
         Run.objects.select_related("course")
-        .only("ends_on", "course__status")
+        .only("starts_on", "ends_on", "course__status")
         .get(pk=enrolment.run_id)
     )
     if run.course.status not in review.OPEN_TO_LEARNERS:
         raise ValidationError(_("This course is no longer open to learners."))
+    if started and run.starts_on > _today():
+        _refuse_before_start(run)
     if run.ends_on is not None and run.ends_on < _today():
         raise ValidationError(_("This run has ended."))
+
+
+def _refuse_before_start(run: Run) -> None:
+    """Lessons, quizzes and completion open on the run's first day, not before."""
+    raise ValidationError(
+        _("This run starts on %(day)s: lessons can be completed from that day.")
+        % {"day": date_format(run.starts_on, "DATE_FORMAT")}
+    )
 
 
 def _check_lesson(enrolment: Enrolment, lesson: Lesson) -> None:
@@ -228,6 +260,9 @@ def completion_check(*, enrolment: Enrolment) -> Enrolment:
     again (or at the same time) changes nothing."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status == EnrolmentStatus.ACTIVE:
+        run = Run.objects.only("starts_on").get(pk=enrolment.run_id)
+        if run.starts_on > _today():
+            _refuse_before_start(run)
         _refresh(enrolment)
     return enrolment
 
@@ -247,10 +282,17 @@ def lesson_complete(*, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
     return enrolment
 
 
+def _attempts_allowed(enrolment: Enrolment, quiz: Quiz) -> int:
+    """The quiz's attempts plus those a teacher granted this learner."""
+    return (
+        quiz.max_attempts + QuizAttemptGrant.objects.filter(enrolment=enrolment, quiz=quiz).count()
+    )
+
+
 @read_only
 def quiz_attempts_left(enrolment: Enrolment, quiz: Quiz) -> int:
     used = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz).count()
-    return max(0, quiz.max_attempts - used)
+    return max(0, _attempts_allowed(enrolment, quiz) - used)
 
 
 def _grade(quiz: Quiz, answers: dict[int, list[int]]) -> tuple[int, dict[str, list[int]]]:
@@ -285,7 +327,8 @@ def _grade(quiz: Quiz, answers: dict[int, list[int]]) -> tuple[int, dict[str, li
 
 @service
 def quiz_submit(*, enrolment: Enrolment, quiz: Quiz, answers: dict[int, list[int]]) -> QuizAttempt:
-    """Grade one attempt on the server. Unanswered questions count as wrong."""
+    """Grade one attempt on the server. Unanswered questions count as wrong; a submission
+    with no answer at all is refused and uses no attempt."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     _check_learning(enrolment)
     _check_lesson(enrolment, quiz.lesson)
@@ -293,8 +336,16 @@ def quiz_submit(*, enrolment: Enrolment, quiz: Quiz, answers: dict[int, list[int
     if attempts.filter(passed=True).exists():
         raise ValidationError(_("You have already passed this quiz."))
     used = attempts.count()
-    if used >= quiz.max_attempts:
-        raise ValidationError(_("No attempts are left for this quiz."))
+    if used >= _attempts_allowed(enrolment, quiz):
+        raise ValidationError(
+            _(
+                "No attempts are left for this quiz. Contact your teacher: they can give you"
+                " another attempt."
+            )
+        )
+    if isinstance(answers, dict) and not any(answers.values()):
+        # Nothing answered is not an attempt: it is not counted.
+        raise ValidationError(_("Answer at least one question: an empty quiz is not submitted."))
     score, stored = _grade(quiz, answers)
     try:
         with transaction.atomic():
@@ -311,3 +362,32 @@ def quiz_submit(*, enrolment: Enrolment, quiz: Quiz, answers: dict[int, list[int
         raise ValidationError(_("This attempt was already submitted.")) from None
     _refresh(enrolment)
     return attempt
+
+
+@service
+def quiz_attempt_grant(*, enrolment: Enrolment, quiz: Quiz, by: Any) -> QuizAttemptGrant:
+    """Give the learner one more attempt at ``quiz`` (a teacher of the course, checked by the
+    caller); recorded with who gave it and when. Refused when the quiz is not part of the
+    learner's variant, is already passed, or attempts are still left."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != EnrolmentStatus.ACTIVE:
+        raise ValidationError(_("This learner is not learning in this course any more."))
+    _check_lesson(enrolment, quiz.lesson)
+    if QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz, passed=True).exists():
+        raise ValidationError(_("This learner has already passed this quiz."))
+    if quiz_attempts_left(enrolment, quiz) > 0:
+        raise ValidationError(_("This learner still has attempts left for this quiz."))
+    grant = QuizAttemptGrant.objects.create(
+        enrolment=enrolment, quiz=quiz, granted_by=by, granted_at=timezone.now()
+    )
+    notification_send(
+        users=[enrolment.learner],
+        message=partial(_granted_message, quiz.lesson.title),
+        url=reverse("courses:quiz", args=[enrolment.pk, quiz.lesson_id]),
+        subject=gettext_lazy("You have another quiz attempt"),
+    )
+    return grant
+
+
+def _granted_message(title: str) -> str:
+    return _("Your teacher gave you another attempt at the quiz “%(title)s”.") % {"title": title}

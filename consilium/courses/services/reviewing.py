@@ -13,7 +13,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +30,7 @@ from consilium.courses.models import (
     Review,
     ReviewScore,
     RubricCriterion,
+    TranslationStatus,
     Verdict,
 )
 from consilium.courses.versions import CATALOG
@@ -131,6 +132,29 @@ def _decided_message(title: str, approved: bool) -> str:
     return _("The methodologist asked for changes to “%(title)s”.") % {"title": title}
 
 
+def _variants_without_lessons(course: Course) -> list[str]:
+    """The names (in the reader's language) of the variants that approval would publish with
+    nothing to teach.
+
+    Approval covers the variants that will be offered, those with lessons. A variant without
+    lessons that its authors marked "translation in progress" is published as a title only
+    (never offered for enrolment or learning) and is not in the way; one marked anything else
+    (original, translated, needs updating) claims content it does not have and stops approval,
+    and so does a course with no lessons in any variant."""
+    with_lessons = set(
+        Lesson.objects.filter(module__variant__course=course).values_list(
+            "module__variant_id", flat=True
+        )
+    )
+    variants = list(CourseVariant.objects.filter(course=course).order_by("language"))
+    return [
+        str(translation.get_language_info(v.language)["name_translated"])
+        for v in variants
+        if v.pk not in with_lessons
+        and (v.translation_status != TranslationStatus.IN_PROGRESS or not with_lessons)
+    ]
+
+
 @service
 def review_decide(
     *,
@@ -153,6 +177,17 @@ def review_decide(
     errors: dict[str, list[str]] = {}
     if verdict not in (Verdict.APPROVED, Verdict.CHANGES_REQUESTED):
         errors["verdict"] = [_("Approve the course or request changes.")]
+    if verdict == Verdict.APPROVED:
+        empty = _variants_without_lessons(course)
+        if empty:
+            errors["verdict"] = [
+                _(
+                    "The course cannot be approved: these language versions have no lessons:"
+                    " %(languages)s. Ask the authors to add their lessons, or to mark them"
+                    " as translations in progress (shown as a title only)."
+                )
+                % {"languages": ", ".join(empty)}
+            ]
     comment = comment.strip()
     if verdict == Verdict.CHANGES_REQUESTED and not comment:
         errors["comment"] = [_("Say what should change.")]

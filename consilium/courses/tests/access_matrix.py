@@ -171,6 +171,17 @@ def own_course_readers(persona: str) -> bool:
 own_teaching = own_course_readers
 
 
+def own_teachers(persona: str) -> bool:
+    """Who may give a learner of own's course another quiz attempt: its teachers, authors and
+    administrators, and the network admin (not the ministry observer, who only reads)."""
+    return persona in (
+        Role.COURSE_AUTHOR,
+        Role.TEACHER,
+        Role.INSTITUTION_ADMIN,
+        Role.NETWORK_ADMIN,
+    )
+
+
 def reviewer(persona: str) -> bool:
     return persona == Role.METHODOLOGIST
 
@@ -394,6 +405,13 @@ ROWS = [
         learner,
         kwargs=lambda w: {"pk": w.c.enrolment.pk, "attempt": w.c.attempt.pk},
         ok=(200,),
+    ),
+    C(
+        "courses:quiz_attempt_grant",
+        own_teachers,
+        "post",
+        kwargs=lambda w: {"pk": w.c.enrolment.pk, "quiz": w.c.quiz.pk},
+        ok=(302,),
     ),
     C("courses:lesson_file", learner_or_staff, kwargs=_c("file_lesson", "lesson"), ok=(200,)),
     # statistics: a course's and an institution's for its teachers, authors, administrators

@@ -230,8 +230,8 @@ def test_api_catalog_query_count_does_not_grow(client) -> None:
 
 
 def test_api_lists_filters_and_opens_a_course(client) -> None:
-    course = indexed(titles={"en": "Pharmacology", "kk": "Фармакология"})
-    other = indexed(titles={"en": "Surgery"})
+    course = indexed(titles={"en": "Pharmacology", "kk": "Фармакология"}, starts_in=7)
+    other = indexed(titles={"en": "Surgery"}, starts_in=7)
     data = client.get(API, {"q": "farmak"}).json()
     assert [r["id"] for r in data["results"]] == [course.pk]
     assert data["results"][0]["languages"] == ["en", "kk"]
@@ -276,7 +276,7 @@ def test_course_calendar_parses_with_a_vevent_per_run(client) -> None:
 
 
 def test_runs_calendar_lists_upcoming_runs_of_published_courses(client) -> None:
-    shown = indexed(titles={"en": "Neurology"}, audience="residents")
+    shown = indexed(titles={"en": "Neurology"}, audience="residents", starts_in=7)
     indexed(titles={"en": "Hidden"}, status=CourseStatus.DRAFT)
     past = indexed(titles={"en": "Old"})
     Run.objects.filter(course=past).update(

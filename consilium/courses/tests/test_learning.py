@@ -141,8 +141,14 @@ def test_failed_quiz_counts_an_attempt_and_does_not_complete(enrolment) -> None:
         enrolment=enrolment, quiz=quiz, answers={question.pk: [wrong(question)]}
     )
     assert attempt.score == 0 and not attempt.passed
-    unanswered = learning.quiz_submit(enrolment=enrolment, quiz=quiz, answers={})
-    assert unanswered.score == 0 and unanswered.number == 2
+    # Nothing answered is refused and uses no attempt (issue 12); a wrong answer again does.
+    with pytest.raises(ValidationError, match="Answer at least one question"):
+        learning.quiz_submit(enrolment=enrolment, quiz=quiz, answers={})
+    assert learning.quiz_attempts_left(enrolment, quiz) == 1
+    again = learning.quiz_submit(
+        enrolment=enrolment, quiz=quiz, answers={question.pk: [wrong(question)]}
+    )
+    assert again.score == 0 and again.number == 2
     assert learning.quiz_attempts_left(enrolment, quiz) == 0
 
 

@@ -103,18 +103,27 @@ def _course_page(request: HttpRequest, pk: int, *, obj: Course) -> HttpResponse:
     variants = {v.language: v for v in obj.variants.all()}
     wanted = request.GET.get("lang") or ""
     variant = variants.get(wanted) or selectors.variant_for_reader(obj)
+    offered = selectors.variant_list_offered(obj)
+    # A variant without lessons is a translation in progress: its title is shown, but the
+    # syllabus, description and enrolment are those of a variant that is taught.
+    taught = selectors.variant_taught(obj, variant, offered)
     enrolment = enrolment_current(request.user, obj.pk)
     context = {
         "course": obj,
         "variant": variant,
+        "taught": taught,
+        "title_only": variant is not None and taught is not None and taught.pk != variant.pk,
+        "offered": offered,
         "variants": [variants[code] for code in selectors.LANGUAGES if code in variants],
         # Services store the description already cleaned with nh3; this field only.
-        "description": mark_safe(variant.description) if variant else "",
-        "modules": selectors.course_outline(variant) if variant else [],
+        "description": mark_safe(taught.description) if taught else "",
+        "modules": selectors.course_outline(taught) if taught else [],
         "runs": selectors.run_list_open(obj),
         "co_authors": list(obj.co_authors.all()),
         "enrolment": enrolment,
-        "can_enrol": obj.status == "published" and access.can(request.user, Perm.COURSE_ENROL),
+        "can_enrol": obj.status == "published"
+        and taught is not None
+        and access.can(request.user, Perm.COURSE_ENROL),
         "next_url": request.get_full_path(),
     }
     return render(request, "courses/catalog/course.html", context)

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 
 from consilium.accounts.http import AuthedRequest
 from consilium.core import access
-from consilium.core.access import requires
+from consilium.core.access import Loaded, requires
 from consilium.core.html import video_embed
 from consilium.core.viewkit import Done, action, form_page
+from consilium.courses import signals
 from consilium.courses.forms.learning import QuizForm, VariantForm
 from consilium.courses.models import (
     Enrolment,
@@ -110,8 +111,16 @@ def my_learning(request: AuthedRequest) -> HttpResponse:
     following = selectors.lesson_next_per_enrolment(
         [e for e in rows if e.status == EnrolmentStatus.ACTIVE]
     )
+    # Certificates are issued by the app above the course bank, which answers through a
+    # signal: a completed enrolment without an answer yet is still being issued (queued).
+    links = signals.certificate_links_of(
+        Enrolment, [e.pk for e in rows if e.status == EnrolmentStatus.COMPLETED]
+    )
     for enrolment in rows:
         enrolment.next_lesson = following.get(enrolment.pk)
+        completed = enrolment.status == EnrolmentStatus.COMPLETED and links is not None
+        enrolment.certificate_url = links.get(enrolment.pk) if completed and links else None
+        enrolment.certificate_pending = completed and enrolment.certificate_url is None
     page.object_list = rows
     return render(request, "courses/learning/my_learning.html", {"page": page})
 
@@ -175,26 +184,35 @@ def quiz(request: AuthedRequest, pk: int, lesson: int, *, enrolment: Enrolment) 
     quiz_obj = getattr(target, "quiz", None) if target.kind == LessonKind.QUIZ else None
     if quiz_obj is None:
         raise Http404
-    form = QuizForm(request.POST or None, quiz=quiz_obj)
+    # Bound on every POST, even an empty one (nothing answered is refused, not ignored).
+    form = QuizForm(request.POST if request.method == "POST" else None, quiz=quiz_obj)
 
-    def save(data: dict[str, Any]) -> Done:
-        attempt = services.quiz_submit(enrolment=enrolment, quiz=quiz_obj, answers=form.answers())
-        return Done(to=reverse("courses:quiz_result", args=[enrolment.pk, attempt.pk]))
-
-    return form_page(
-        request,
-        form,
-        save,
-        template="courses/learning/quiz.html",
-        context=lambda: {
+    def context() -> dict[str, Any]:
+        return {
             "enrolment": enrolment,
             "course": enrolment.course,
             "lesson": target,
             "quiz": quiz_obj,
             "attempts": selectors.attempt_list(enrolment, quiz_obj),
             "attempts_left": services.quiz_attempts_left(enrolment, quiz_obj),
-        },
-    )
+        }
+
+    def save(data: dict[str, Any]) -> Done:
+        answers = form.answers()
+        unanswered = len(form.questions) - len(answers)
+        if answers and unanswered and not request.POST.get("confirm"):
+            # Ask first: the page comes back with the answers kept, the number of questions
+            # left unanswered and a "submit anyway" button (nothing is graded yet).
+            page = render(
+                request,
+                "courses/learning/quiz.html",
+                {"form": form, "unanswered": unanswered, **context()},
+            )
+            return Done(to=page)
+        attempt = services.quiz_submit(enrolment=enrolment, quiz=quiz_obj, answers=answers)
+        return Done(to=reverse("courses:quiz_result", args=[enrolment.pk, attempt.pk]))
+
+    return form_page(request, form, save, template="courses/learning/quiz.html", context=context)
 
 
 @requires(Perm.COURSE_LEARN, enrolment=_enrolment)
@@ -212,8 +230,48 @@ def quiz_result(
         "lesson": row.quiz.lesson,
         "attempts_left": services.quiz_attempts_left(enrolment, row.quiz),
         "following": selectors.lesson_next(selectors.enrolment_outline(enrolment)),
+        "answers": selectors.attempt_review(row),
     }
     return render(request, "courses/learning/quiz_result.html", context)
+
+
+def _learner_course(request: HttpRequest, pk: int, quiz: int, **_kwargs: Any) -> Loaded:
+    """The course of enrolment ``pk`` (the permission is checked against it), with the
+    enrolment and its quiz ``quiz`` for the view."""
+    enrolment = selectors.enrolment_detail(pk)
+    if enrolment is None:
+        raise Http404
+    quiz_obj = get_object_or_404(
+        Quiz.objects.select_related("lesson__module"),
+        pk=quiz,
+        lesson__module__variant_id=enrolment.variant_id,
+    )
+    return Loaded(enrolment.course, enrolment=enrolment, quiz_obj=quiz_obj)
+
+
+@require_POST
+@requires(Perm.COURSE_ATTEMPT_GRANT, course=_learner_course)
+def quiz_attempt_grant(
+    request: AuthedRequest,
+    pk: int,
+    quiz: int,
+    *,
+    course: Any,
+    enrolment: Enrolment,
+    quiz_obj: Quiz,
+) -> HttpResponse:
+    """A teacher of the course gives a learner one more attempt (from the roster)."""
+
+    def run(data: dict[str, Any]) -> str:
+        services.quiz_attempt_grant(enrolment=enrolment, quiz=quiz_obj, by=request.user)
+        name = enrolment.learner.full_name or enrolment.learner.email
+        return _("%(name)s can take the quiz “%(quiz)s” once more.") % {
+            "name": name,
+            "quiz": quiz_obj.lesson.title,
+        }
+
+    roster = reverse("courses:course_stats", args=[enrolment.course_id])
+    return action(request, None, run, to=f"{roster}#learners-h")
 
 
 @requires(access.Perm.SIGNED_IN)
@@ -246,4 +304,9 @@ urls = [
     path("learn/<int:pk>/lessons/<int:lesson>/quiz/", quiz, name="quiz"),
     path("learn/<int:pk>/attempts/<int:attempt>/", quiz_result, name="quiz_result"),
     path("lessons/<int:lesson>/file/", lesson_file, name="lesson_file"),
+    path(
+        "learners/<int:pk>/quizzes/<int:quiz>/grant/",
+        quiz_attempt_grant,
+        name="quiz_attempt_grant",
+    ),
 ]

@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consilium.accounts.http import AuthedRequest
+from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.person_cache import cached_per_person
 from consilium.core.tabular import csv_stream
 from consilium.courses.models import Course
 from consilium.courses.policy import Perm
-from consilium.courses.selectors import stats
+from consilium.courses.selectors import learning, stats
 from consilium.courses.services.stats import STATS_CACHE
 from consilium.institutions.models import Institution
 
@@ -87,10 +88,17 @@ def course_stats(request: AuthedRequest, pk: int, *, course: Course) -> HttpResp
     page = Paginator(
         stats.course_learner_list(request.user, course, query), settings.PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    can_grant = access.can(request.user, Perm.COURSE_ATTEMPT_GRANT, course)
+    exhausted = learning.quiz_list_exhausted(rows) if can_grant else {}
+    for enrolment in rows:
+        enrolment.quizzes_exhausted = exhausted.get(enrolment.pk, [])
+    page.object_list = rows
     return render(
         request,
         "courses/statistics/course.html",
         {
+            "can_grant": can_grant,
             "course": course,
             "title": stats.course_title_map([course.pk])[course.pk],
             "years": years,
