@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "consilium.core",
     "consilium.accounts",
     "consilium.institutions",
+    "consilium.actions",
     "consilium.partnerships",
     "consilium.courses",
     "consilium.certificates",
@@ -86,7 +87,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "consilium.core.middleware.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "consilium.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -270,11 +273,50 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = PRODUCTION and env_bool("SECURE_COOKIES", True)
+# Headers (docs/deploy.md, "Headers"; docs/security.md). HTTPS everywhere in production: the
+# redirect, HSTS for a year with subdomains and preload, cookies only over HTTPS; each can be
+# turned off from the environment (SECURE_HSTS_SECONDS=300 for a first deployment, say).
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# A load balancer's health probe comes over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# X-Forwarded-Proto says a request reached the proxy over HTTPS. It is believed only from the
+# TRUSTED_PROXIES (core.middleware.ForwardedProtoMiddleware drops it from anyone else).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Video lessons are embedded only from these hosts (and their subdomains); the
+# Content-Security-Policy's frame-src lists their players (core.html.video_players).
+VIDEO_HOSTS = [
+    host.lower().removeprefix("www.")
+    for host in env_list("VIDEO_HOSTS", "youtube.com,youtu.be,youtube-nocookie.com,vimeo.com")
+]
+# Content-Security-Policy of every answer (core.middleware.SecurityHeadersMiddleware): no
+# inline script or style anywhere; frame-src is added from VIDEO_HOSTS. Images may come from
+# any https address (lesson text may show them) and data: (QR codes, icons in CSS).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "https:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "media-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Report-Only instead of enforcing, to try a change of policy on a live site first.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 # The reverse proxies (IP addresses or networks) whose X-Forwarded-For is believed: a
 # request from one of them is from the right-most forwarded address not among them
 # (core.http.client_ip). Empty: every request is from REMOTE_ADDR and the header is ignored.
