@@ -9,11 +9,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Header, Query, Router, Status
 
 from consilium.accounts.http import signed_in_user
 from consilium.core import access
 from consilium.core.api import Conflict, Page, page, texts
+from consilium.core.idempotency import once, valid_key
 from consilium.institutions.models import Institution
 from consilium.partnerships import lifecycle, selectors, services
 from consilium.partnerships.api.common import (
@@ -391,13 +392,33 @@ def _conflict(pk: int) -> Status[dict[str, Any]]:
     )
 
 
-@router.post("/agreements/", response={201: AgreementOut}, summary="Propose an agreement")
-def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/agreements/",
+    response={201: AgreementOut},
+    summary="Propose an agreement",
+    description=(
+        "Send an `Idempotency-Key` header (8 to 100 letters, digits or `_.:-`, e.g. a UUID) "
+        "to make a retry safe: a second request with the same key from the same account "
+        "creates nothing and answers, again with 201, with the agreement the first one created. "
+        "Without the header every request proposes a new one."
+    ),
+)
+def create_agreement(
+    request: HttpRequest,
+    payload: AgreementIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),  # type: ignore[type-arg]
+) -> Status[dict[str, Any]]:
     access.require(request.user, Perm.AGREEMENT_CREATE)
     fields = _full(payload)
     services.agreement_check_proposer(request.user, fields["parties"])
-    agreement = services.agreement_create(by=signed_in_user(request), **fields)
-    return Status(201, _detail(request.user, fetch_agreement(request.user, agreement.pk)))
+    user = signed_in_user(request)
+    pk, _created = once(
+        scope="partnerships.agreement_create",  # as the form's (views/agreements.py)
+        user=user,
+        key=valid_key(idempotency_key),
+        create=lambda: services.agreement_create(by=user, **fields).pk,
+    )
+    return Status(201, _detail(request.user, fetch_agreement(request.user, pk)))
 
 
 def _edit(

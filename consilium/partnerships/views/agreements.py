@@ -19,6 +19,7 @@ from consilium.core import access
 from consilium.core.access import requires
 from consilium.core.forms import apply_errors
 from consilium.core.history import readable_history
+from consilium.core.idempotency import new_key, once, valid_key
 from consilium.core.person_cache import cached_per_person
 from consilium.core.text import is_number as _is_number
 from consilium.core.viewkit import action
@@ -41,7 +42,10 @@ from consilium.partnerships.forms import (
 )
 from consilium.partnerships.models import Agreement, AgreementParty, Programme
 from consilium.partnerships.policy import Perm
+from consilium.partnerships.recommendations import recommendations_of
 from consilium.partnerships.views.common import detail_url, load_agreement
+
+CREATE_SCOPE = "partnerships.agreement_create"  # the one-time keys of core/idempotency.py
 
 # --- agreements list and exports ---------------------------------------------------------
 
@@ -130,7 +134,7 @@ def agreement_detail(request: AuthedRequest, pk: int, *, agreement: Agreement) -
         "transitions": agreement.transitions.select_related("by"),
         "funding": agreement.funding_lines.all(),
         "analyses": agreement.analyses.select_related("area"),
-        "recommendations": agreement.recommendations.select_related("area", "owner"),
+        "recommendations": recommendations_of(agreement),
         "work_items": agreement.work_items.select_related("phase"),
         "transition_form": TransitionForm(),
         "renew_form": RenewForm(),
@@ -233,11 +237,19 @@ def _save_agreement(request: AuthedRequest, agreement: Agreement | None) -> Http
         try:
             if agreement is None:
                 services.agreement_check_proposer(request.user, party_data)
-                saved = services.agreement_create(by=request.user, **fields)
+                # The form's one-time key: sent twice (a double click, a retry), it still
+                # makes one agreement, and the second answer shows that one.
+                saved_pk, _created = once(
+                    scope=CREATE_SCOPE,
+                    user=request.user,
+                    key=valid_key(request.POST.get("idempotency_key")),
+                    create=lambda: services.agreement_create(by=request.user, **fields).pk,
+                )
                 messages.success(
                     request,
                     _("The agreement is proposed. Parties can now edit and approve the draft."),
                 )
+                return redirect("partnerships:agreement_detail", pk=saved_pk)
             else:
                 saved = services.agreement_edit(
                     agreement=agreement,
@@ -274,6 +286,7 @@ def _save_agreement(request: AuthedRequest, agreement: Agreement | None) -> Http
             "funding": funding,
             "agreement": agreement,
             "conflict": conflict,
+            "idempotency_key": valid_key(request.POST.get("idempotency_key")) or new_key(),
         },
     )
 
