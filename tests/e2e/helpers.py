@@ -19,7 +19,7 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/$"))
     # The account menu replaces the "Sign in" button of the navbar.
-    expect(page.locator("#nav-main .dropdown-toggle")).to_be_visible()
+    expect(page.locator("#account-menu")).to_be_visible()
 
 
 def html_lang(page: Page) -> str:

@@ -81,7 +81,7 @@ def test_learner_completes_downloads_the_pdf_and_verifies_it(  # type: ignore[no
     assert certificate.language == "en"
 
     # --- "My certificates", from the account menu ------------------------------------------------
-    page.locator("#nav-main .dropdown-toggle").click()
+    page.locator("#account-menu").click()
     page.locator("#nav-main .dropdown-menu").get_by_role(
         "link", name=in_language(page, "My certificates")
     ).click()

@@ -160,7 +160,7 @@ def test_visitor_in_kazakh_finds_enrols_and_completes_a_course(page, transaction
     expect(page.locator(".messages .alert-success")).to_have_text(
         in_language(page, "Welcome to Consilium! Your account is ready.")
     )
-    expect(page.locator("#nav-main .dropdown-toggle")).to_be_visible()
+    expect(page.locator("#account-menu")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "kk")
 
     # --- enrol in the Kazakh variant ---------------------------------------------------------
