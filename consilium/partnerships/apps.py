@@ -13,6 +13,15 @@ class PartnershipsConfig(AppConfig):
         from consilium.partnerships import demo, policy, sections  # noqa: F401  (registers the section)
 
         policy.register()
+        from consilium.partnerships import home  # its panels on the personal home
+
+        home.register()
+        # Recommendations are actions about agreements; the actions' daily reminders run ours.
+        from consilium.actions.reminders import register_reminder_task
+        from consilium.partnerships import recommendations, tasks
+
+        recommendations.register()
+        register_reminder_task(tasks.send_agreement_reminders)
         register_demo_builder(DemoBuilder("partnerships", demo.build, order=30, needs=("people",)))
         perm = policy.Perm.AGREEMENT_LIST
         for entry in (
