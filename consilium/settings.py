@@ -43,6 +43,13 @@ DEBUG = env_bool("DEBUG", default=ENVIRONMENT == "development")
 
 _INSECURE_KEY = "insecure-development-key-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _INSECURE_KEY)
+# Previous secret keys, still accepted for signatures (sessions, password-reset links) and
+# for opening what was encrypted under them; docs/deploy.md, "Key rotation".
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+# A dedicated secret for the certificates' signing keys, so SECRET_KEY can change without
+# touching them (certificates/keys.py); empty: SECRET_KEY is used.
+CERTIFICATES_KEY = os.environ.get("CERTIFICATES_KEY", "")
+CERTIFICATES_KEY_FALLBACKS = env_list("CERTIFICATES_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
