@@ -88,13 +88,23 @@ def test_every_app_registered_its_permissions() -> None:
 
 @pytest.mark.django_db
 def test_every_scope_answers_for_anonymous_visitors() -> None:
+    from consilium.accounts.models import SecurityEvent
     from consilium.actions.models import Action
     from consilium.certificates.models import Certificate
     from consilium.courses.models import Course, Enrolment
     from consilium.institutions.models import Institution, Membership
     from consilium.partnerships.models import Agreement
 
-    models = {Institution, Membership, Action, Agreement, Course, Enrolment, Certificate}
+    models = {
+        Institution,
+        Membership,
+        Action,
+        Agreement,
+        Course,
+        Enrolment,
+        Certificate,
+        SecurityEvent,
+    }
     assert access.scoped_models() == models
     for model in models:
         assert access.visible(AnonymousUser(), model).model is model

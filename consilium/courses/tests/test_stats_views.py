@@ -269,7 +269,9 @@ def test_network_dashboard_queries_do_not_grow(client, name):
     _bank(1)
     url = reverse(f"courses:{name}")
     measured = assert_queries_constant(_full_render(client, url), lambda: _bank(20))
-    assert measured.count <= 8
+    # 9: an administrator without a second factor costs one more (accounts' gate asks
+    # whether the network requires one).
+    assert measured.count <= 9
 
 
 def test_institution_dashboard_queries_do_not_grow(client):

@@ -79,6 +79,7 @@ def test_the_apps_register_their_builders_in_order() -> None:
         "directory",
         "people",
         "partnerships",
+        "actions",
         "courses",
         "certificates",
     ]
