@@ -129,7 +129,7 @@ def _sweep_page(route: Route, world: World) -> list[str]:
         first = check("get", url)
         names = (
             _form_fields(first.content.decode(errors="replace"))
-            if first.status_code == 200
+            if first.status_code == 200 and not first.streaming  # exports, downloads
             else set()
         )
         queries = list(PAGING_QUERIES)
