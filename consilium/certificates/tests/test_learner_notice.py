@@ -45,7 +45,7 @@ def test_my_learning_says_issuing_then_links_and_the_learner_gets_an_e_mail(
     assert "bi-hourglass-split" not in page
     sent = [m for m in mail.outbox if learner.email in m.to]
     assert len(sent) == 1
-    assert "сертификат" in (sent[0].subject + sent[0].body).lower()
+    assert "сертификат" in f"{sent[0].subject} {sent[0].body}".lower()
     assert f"/certificates/c/{code}/" in sent[0].body
     # Issued again (a task run twice): no second e-mail.
     with django_capture_on_commit_callbacks(execute=True):

@@ -40,7 +40,7 @@ def test_panels_render_in_order_and_skip_the_empty_and_the_forbidden(panels: Non
         HomePanel("t_admins", "components/home_panel.html", lambda r: {}, access.Perm.ADMIN_SITE)
     )
     request = RequestFactory().get("/")
-    request.user = UserFactory()
+    request.user = UserFactory.create()
     rendered = "".join(render_home_panels(request))
     assert rendered.index("panel-t_first-h") < rendered.index("panel-t_second-h")
     assert "panel-t_empty-h" not in rendered
