@@ -16,6 +16,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A page asked for in Kazakh leaves Kazakh active in the test's thread: each test starts
+    and ends in the default language, so no test reads another's language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a fresh folder per test, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"

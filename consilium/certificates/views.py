@@ -111,7 +111,8 @@ def status_list(request: HttpRequest, pk: int) -> HttpResponse:
 def did_document(request: HttpRequest, pk: int) -> JsonResponse:
     """The did:web document publishing the institution's public key (under the identifier of
     the host it is asked on, when the key has signed under that host: see keys.py)."""
-    key = SigningKey.objects.filter(institution_id=pk).first()
+    # An id beyond a 64-bit integer names no institution (SQLite would refuse to compare it).
+    key = SigningKey.objects.filter(institution_id=pk).first() if pk < 2**63 else None
     if key is None:
         raise Http404
     document = keys.did_document(key, netloc=request.get_host())
