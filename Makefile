@@ -36,7 +36,7 @@ test: setup
 	CONSILIUM_ENV=test $(BIN)/pytest -n 2 -m "not e2e and not schemathesis" $(PYTEST_ARGS)
 
 # Schemathesis against the OpenAPI document: anonymous and with two roles' tokens, no server
-# error and no answer outside the document (SCHEMATHESIS_EXAMPLES per operation, 8 by default).
+# error and no answer outside the document (SCHEMATHESIS_EXAMPLES per operation, 4 by default).
 api-fuzz: setup
 	CONSILIUM_ENV=test $(BIN)/pytest -n 2 -m schemathesis tests/test_schemathesis.py $(PYTEST_ARGS)
 

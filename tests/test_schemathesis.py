@@ -6,7 +6,7 @@ Every operation of ``/api/v1/openapi.json`` is called with examples generated fr
 administrator and a learner), and each answer is checked: ``not_a_server_error``,
 ``response_schema_conformance`` (the body is what the document says for that status) and
 ``status_code_conformance`` (the status is one the document lists). The examples per
-operation are bounded (``SCHEMATHESIS_EXAMPLES``, 8 by default) so that the run stays within a
+operation are bounded (``SCHEMATHESIS_EXAMPLES``, 4 by default) so that the run stays within a
 few minutes; set it higher for a deeper local run. Marked ``schemathesis``: ``make api-fuzz``
 runs it (CI does), ``make test`` leaves it out.
 """
@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "4"))
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 IDENTITIES = ["anonymous", Role.INSTITUTION_ADMIN.value, Role.LEARNER.value]
 
