@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -126,3 +127,21 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault(name, csp)
         response.headers.setdefault("Permissions-Policy", permissions)
         return response
+
+
+class NulQueryMiddleware:
+    """A page asked for with a NUL character in its query string (``?q=%00``) is a 400.
+
+    No search or filter means a NUL, and PostgreSQL refuses one in any text it compares
+    (SQLite does not), so without this a crafted address was a server error on PostgreSQL
+    only. The API refuses it itself, with its JSON error (``core/api.py``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/") and any(
+            "\x00" in value for _name, values in request.GET.lists() for value in values
+        ):
+            raise BadRequest("NUL in the query string")
+        return self.get_response(request)
